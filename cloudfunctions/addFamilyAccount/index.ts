@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { defineCloudFunction } from '../../server/runtime/define';
+import { idNumberField, personNameField, relationshipField } from '../../server/runtime/fields';
+import { addFamilyAccount } from '../../server/usecases/familyAccount';
+
+export const main = defineCloudFunction({
+  auth: 'user',
+  event: z.strictObject({ name: personNameField, idNumber: idNumberField, relationship: relationshipField }),
+  run: ({ app, caller }, event) => addFamilyAccount(app, caller, event),
+});

@@ -1,0 +1,87 @@
+/**
+ * Start-up configuration from the environment (SPEC 3.1). Read once; an invalid value stops
+ * the start with a message that names the variable.
+ */
+export interface Limits {
+  /** Resend cooldown of a login code, per phone. */
+  smsCooldownSeconds: number;
+  /** Login codes sent per phone per day. */
+  smsPerPhonePerDay: number;
+  /** A login code is valid this long. */
+  codeTtlSeconds: number;
+  /** Wrong tries that kill a login code. */
+  codeMaxFailures: number;
+  /** Login attempts (right or wrong) per phone per hour. */
+  loginAttemptsPerHour: number;
+  /** Identity verifications per user per hour (they consult the registry). */
+  verifyAttemptsPerHour: number;
+  /** Binding and family-account attempts that reach the registry, per user per hour. */
+  bindAttemptsPerHour: number;
+}
+
+export interface Config {
+  appEnv: 'development' | 'production';
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminKey: string | undefined;
+  sessionSecret: string | undefined;
+  idDigestKey: string | undefined;
+  demoData: boolean;
+  sessionTtlSeconds: number;
+  limits: Limits;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function text(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const appEnv = env.APP_ENV ?? 'development';
+  if (appEnv !== 'development' && appEnv !== 'production') {
+    throw new ConfigError(`APP_ENV must be "development" or "production", got "${appEnv}"`);
+  }
+  const config: Config = {
+    appEnv,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl: text(env, 'DATABASE_URL'),
+    dataDir: text(env, 'DATA_DIR') ?? '.data/pglite',
+    adminKey: text(env, 'ADMIN_KEY'),
+    sessionSecret: text(env, 'SESSION_SECRET'),
+    idDigestKey: text(env, 'ID_DIGEST_KEY'),
+    demoData: appEnv === 'development' && env.DEMO_DATA !== '0',
+    sessionTtlSeconds: integer(env, 'SESSION_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
+    limits: {
+      smsCooldownSeconds: integer(env, 'SMS_COOLDOWN_SECONDS', 60, 0, 3600),
+      smsPerPhonePerDay: integer(env, 'SMS_PER_PHONE_PER_DAY', 10, 1, 1000),
+      codeTtlSeconds: integer(env, 'CODE_TTL_SECONDS', 600, 30, 600),
+      codeMaxFailures: integer(env, 'CODE_MAX_FAILURES', 5, 1, 20),
+      loginAttemptsPerHour: integer(env, 'LOGIN_ATTEMPTS_PER_HOUR', 20, 1, 100_000),
+      verifyAttemptsPerHour: integer(env, 'VERIFY_ATTEMPTS_PER_HOUR', 10, 1, 100_000),
+      bindAttemptsPerHour: integer(env, 'BIND_ATTEMPTS_PER_HOUR', 30, 1, 1_000_000),
+    },
+  };
+  if (config.appEnv === 'production') {
+    const missing = (['ADMIN_KEY', 'SESSION_SECRET', 'ID_DIGEST_KEY'] as const).filter((name) => !text(env, name));
+    if (missing.length > 0) throw new ConfigError(`production requires ${missing.join(', ')}`);
+    for (const name of ['ADMIN_KEY', 'SESSION_SECRET', 'ID_DIGEST_KEY'] as const) {
+      if ((text(env, name) ?? '').length < 32) throw new ConfigError(`${name} must be at least 32 characters`);
+    }
+  }
+  return config;
+}

@@ -1,0 +1,114 @@
+import type { PersonInput } from '../usecases/admin';
+import type { Relationship } from '../../src/rules/relationship';
+import { makeIdNumber } from './idNumbers';
+
+/**
+ * The demo cast: a small Hebei family network (石家庄 130100, 唐山 130200, 秦皇岛 130300)
+ * and a relative in Beijing (110100), chosen so that every check of SPEC 2.1 and every
+ * finding of SPEC 2.4 can be shown from the login page.
+ */
+export interface DemoPerson extends PersonInput {
+  key: string;
+  phone?: string;
+  /** The user logs in already verified (false: the demo of identity verification). */
+  verified?: boolean;
+}
+
+const p = (
+  key: string,
+  name: string,
+  region: string,
+  birth: string,
+  seq: number,
+  insuranceType: PersonInput['insuranceType'],
+  status: PersonInput['status'],
+  extra: Partial<DemoPerson> = {},
+): DemoPerson => ({ key, name, poolingRegion: region, idNumber: makeIdNumber(region, birth, seq), insuranceType, status, ...extra });
+
+export const DEMO_PERSONS: DemoPerson[] = [
+  p('zhangwei', '张伟', '130100', '1985-06-12', 131, 'employee', 'active', { balanceFen: 300_000, phone: '13800000001', verified: true }),
+  p('lina', '李娜', '130100', '1987-03-08', 242, 'resident', 'active', { phone: '13800000002', verified: true }),
+  p('zhangxiaoming', '张小明', '130100', '2015-09-01', 351, 'resident', 'active', { phone: '13800000010', verified: true }),
+  p('zhangli', '张丽', '130100', '1990-01-20', 462, 'resident', 'active'),
+  p('wangxiulan', '王秀兰', '130100', '1958-11-30', 522, 'resident', 'active'),
+  p('zhangjianguo', '张建国', '130100', '1956-04-15', 611, 'resident', 'active'),
+  p('zhouminbj', '周敏', '110100', '1988-07-07', 722, 'resident', 'active'),
+  p('zhenghua', '郑华', '130100', '1960-02-02', 813, 'none', 'active'),
+  p('wangfang', '王芳', '130100', '1979-05-05', 924, 'employee', 'active', { balanceFen: 0, phone: '13800000003', verified: true }),
+  p('zhaoxiuying', '赵秀英', '130100', '1952-12-12', 104, 'resident', 'active'),
+  p('liuqiang', '刘强', '130100', '1983-08-18', 215, 'resident', 'active', { phone: '13800000004', verified: true }),
+  p('chenjing', '陈静', '130200', '1991-10-10', 326, 'employee', 'active', { balanceFen: 80_000, phone: '13800000005', verified: false }),
+  p('chenhao', '陈浩', '130200', '1994-03-03', 437, 'resident', 'active'),
+  p('sunli', '孙丽', '130100', '1975-01-01', 548, 'employee', 'active', { balanceFen: 120_000, phone: '13800000006', verified: true }),
+  p('liuyang', '刘洋', '130100', '1982-02-14', 659, 'employee', 'active', { balanceFen: 50_000, phone: '13800000007', verified: true }),
+  p('liude', '刘德', '130100', '1950-06-06', 761, 'resident', 'suspended'),
+  p('wulei', '吴磊', '130200', '1980-09-09', 871, 'employee', 'active', { balanceFen: 200_000 }),
+  p('wugang', '吴刚', '130100', '1983-12-01', 981, 'resident', 'active', { phone: '13800000011', verified: true }),
+  p('machao', '马超', '130300', '1970-03-15', 113, 'employee', 'active', { balanceFen: 150_000 }),
+  p('maxiaolong', '马小龙', '130300', '2004-08-20', 223, 'resident', 'active', { phone: '13800000008', verified: true }),
+  p('huangyong', '黄勇', '130100', '1968-07-17', 333, 'employee', 'suspended', { balanceFen: 90_000 }),
+  p('huangxiaohong', '黄小红', '130100', '1996-04-04', 444, 'resident', 'active', { phone: '13800000009', verified: true }),
+  // 孙丽's eight relatives fill her quota (LIMIT_REACHED).
+  ...['孙一', '孙二', '孙三', '孙四', '孙五', '孙六', '孙七', '孙八'].map((name, index) =>
+    p(`sun${index + 1}`, name, '130100', `200${index}-0${(index % 9) + 1}-1${index}`, 500 + index * 2, 'resident', 'active'),
+  ),
+  p('sunextra', '孙九', '130100', '2009-09-09', 580, 'resident', 'active'),
+];
+
+export interface DemoBinding {
+  sharer: string;
+  relative: string;
+  relationship: Relationship;
+  status: 'active' | 'pending' | 'unbound';
+}
+
+export const DEMO_BINDINGS: DemoBinding[] = [
+  { sharer: 'zhangwei', relative: 'lina', relationship: 'spouse', status: 'active' },
+  { sharer: 'zhangwei', relative: 'zhangxiaoming', relationship: 'child', status: 'active' },
+  { sharer: 'zhangwei', relative: 'zhangli', relationship: 'sibling', status: 'unbound' },
+  { sharer: 'wangfang', relative: 'zhaoxiuying', relationship: 'parent', status: 'active' },
+  { sharer: 'liuyang', relative: 'liude', relationship: 'parent', status: 'active' },
+  { sharer: 'wulei', relative: 'wugang', relationship: 'sibling', status: 'active' },
+  { sharer: 'machao', relative: 'maxiaolong', relationship: 'child', status: 'pending' },
+  { sharer: 'huangyong', relative: 'huangxiaohong', relationship: 'child', status: 'active' },
+  ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ sharer: 'sunli', relative: `sun${n}`, relationship: 'child' as const, status: 'active' as const })),
+];
+
+/** 张伟 put his father in his 亲情账户 only: the classic "mutual aid does not work". */
+export const DEMO_FAMILY_ACCOUNT = [{ owner: 'zhangwei', person: 'zhangjianguo', relationship: 'parent' as const }];
+
+export const DEMO_INSTITUTIONS = [
+  { code: 'H13010000001', name: '河北医科大学第二医院', kind: 'hospital' as const },
+  { code: 'P13010000001', name: '石家庄乐仁堂大药房', kind: 'pharmacy' as const },
+];
+
+/** Policies: 唐山 keeps sharing inside the pooling region and to close relatives only; 秦皇岛 asks adults to confirm. */
+export const DEMO_POLICIES = [
+  { scope: '130200', relativeScope: 'close' as const, sharingScope: 'region' as const },
+  { scope: '130300', consentFromAge: 16 },
+];
+
+/** Past bills paid by mutual aid, in days before the first start. */
+export const DEMO_SETTLEMENTS = [
+  { patient: 'lina', institution: 'H13010000001', kind: 'outpatient' as const, amountFen: 12_850, daysAgo: 40 },
+  { patient: 'zhangxiaoming', institution: 'P13010000001', kind: 'pharmacy' as const, amountFen: 4_620, daysAgo: 33 },
+  { patient: 'zhangli', institution: 'P13010000001', kind: 'pharmacy' as const, amountFen: 8_800, daysAgo: 70, beforeUnbind: true },
+  { patient: 'zhangxiaoming', institution: 'H13010000001', kind: 'inpatient' as const, amountFen: 56_000, daysAgo: 8 },
+  { patient: 'lina', institution: 'P13010000001', kind: 'pharmacy' as const, amountFen: 3_500, daysAgo: 2 },
+  { patient: 'wugang', institution: 'H13010000001', kind: 'outpatient' as const, amountFen: 9_900, daysAgo: 90, beforePolicy: true },
+];
+
+/** What the start-up text lists: each demo phone and what it shows. */
+export const DEMO_GUIDE: Array<{ phone: string; who: string; shows: string }> = [
+  { phone: '13800000001', who: '张伟（职工，石家庄，余额¥3,000）', shows: '共济人：配偶、子女已绑定，妹妹已解绑；父亲只在亲情账户（FAMILY_ACCOUNT_ONLY）；可添加母亲王秀兰；试各种绑定错误' },
+  { phone: '13800000002', who: '李娜（居民，配偶）', shows: '被共济人：看到张伟为她支付的记录；诊断结果 OK；金额很大时 BALANCE_LOW' },
+  { phone: '13800000003', who: '王芳（职工，余额¥0）', shows: '为母亲赵秀英共济：BALANCE_ZERO' },
+  { phone: '13800000004', who: '刘强（居民医保）', shows: '添加亲属：SHARER_NOT_EMPLOYEE' },
+  { phone: '13800000005', who: '陈静（职工，唐山，未实名）', shows: '实名认证流程；唐山仅限近亲、本统筹区：添加弟弟陈浩 RELATIONSHIP_NOT_ALLOWED，添加北京周敏 OUT_OF_REGION' },
+  { phone: '13800000006', who: '孙丽（职工，已绑定8人）', shows: '再添加孙九：LIMIT_REACHED' },
+  { phone: '13800000007', who: '刘洋（职工）', shows: '父亲刘德医保暂停：诊断 NOT_INSURED' },
+  { phone: '13800000008', who: '马小龙（秦皇岛，20岁）', shows: '父亲马超的共济待确认：BINDING_PENDING，可确认' },
+  { phone: '13800000009', who: '黄小红', shows: '父亲黄勇职工医保暂停：SHARER_NOT_ELIGIBLE' },
+  { phone: '13800000010', who: '张小明（子女）', shows: '被共济人：看到父亲张伟为他支付的记录' },
+  { phone: '13800000011', who: '吴刚（石家庄）', shows: '哥哥吴磊参保唐山，唐山改为仅本统筹区共济：OUT_OF_REGION' },
+];

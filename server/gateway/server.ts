@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { App } from '../app';
+import { httpStatusOf, INTERNAL, type Envelope } from '../runtime/envelope';
+import type { CloudMain } from '../runtime/define';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+export const H5_DIR = path.resolve(__dirname, '../../dist/h5');
+
+function send(reply: FastifyReply, envelope: Envelope, status = httpStatusOf(envelope)): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(envelope);
+}
+
+function invalid(field: string, message: string): Envelope {
+  return { ok: false, error: { code: 'INVALID_INPUT', message, field } };
+}
+
+function bearerOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/**
+ * The local gateway (SPEC 3.1): `POST /api/<functionName>` runs that cloud function's own
+ * `main(event, context)` with the bearer token in the context, and answers its envelope.
+ * The H5 build is served at `/`.
+ */
+export async function buildGateway(app: App, functions: ReadonlyMap<string, CloudMain>, h5Dir = H5_DIR): Promise<FastifyInstance> {
+  const server = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => randomUUID(),
+    // JSON bodies: fastify's parser refuses __proto__ and constructor pollution.
+  });
+
+  server.addContentTypeParser('*', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
+
+  server.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
+      return send(reply, invalid('event', `请求体过大（不能超过 ${BODY_LIMIT_BYTES / 1024} KB）`), 413);
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return send(reply, invalid('event', '请求内容不是有效的 JSON，请检查后重试'));
+    }
+    app.log.error({ code: error.code }, 'gateway error');
+    return send(reply, { ok: false, error: INTERNAL });
+  });
+
+  server.addHook('onResponse', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) return;
+    app.log.info(
+      { reqId: request.id, fn: request.url.slice(5).split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'call',
+    );
+  });
+
+  server.post<{ Params: { name: string } }>('/api/:name', async (request, reply) => {
+    const main = functions.get(request.params.name);
+    if (!main) {
+      return send(reply, { ok: false, error: { code: 'NOT_FOUND', message: '没有这个云函数，请检查函数名' } });
+    }
+    const contentType = request.headers['content-type'] ?? '';
+    if (!/^application\/json\b/i.test(contentType)) {
+      return send(reply, invalid('event', '请求体应为 JSON（Content-Type: application/json）'));
+    }
+    const envelope = await main(request.body ?? {}, {
+      source: 'gateway',
+      app,
+      bearer: bearerOf(request.headers.authorization),
+      requestId: request.id,
+    });
+    return send(reply, envelope);
+  });
+
+  server.all('/api/*', async (_request, reply) =>
+    send(reply.header('allow', 'POST'), invalid('method', '云函数只接受 POST 请求'), 405),
+  );
+
+  server.get('/healthz', async () => ({ ok: true }));
+
+  if (existsSync(path.join(h5Dir, 'index.html'))) {
+    await server.register(fastifyStatic, { root: h5Dir, prefix: '/', index: ['index.html'] });
+    server.setNotFoundHandler((request, reply) =>
+      request.method === 'GET' ? reply.sendFile('index.html') : send(reply, { ok: false, error: { code: 'NOT_FOUND', message: '页面不存在' } }),
+    );
+  }
+  return server;
+}

@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { DEMO_GUIDE, DEMO_INSTITUTIONS } from './demo/cast';
+import { demoInstitutionKey, isRegistryEmpty, seedDemo } from './demo/seed';
+import { loadCloudFunctions } from './gateway/functions';
+import { buildGateway, H5_DIR } from './gateway/server';
+
+/** `npm start`: build the H5 app when missing, open the database, load the demo, listen. */
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const config = loadConfig();
+  if (!existsSync(path.join(H5_DIR, 'index.html')) && process.env.SKIP_H5_BUILD !== '1') {
+    console.log('H5 app not built yet: running `npm run build:h5` (first start only)…');
+    const build = spawnSync('npm', ['run', 'build:h5'], { stdio: 'inherit', cwd: path.resolve(__dirname, '..') });
+    if (build.status !== 0) throw new Error('the H5 build failed');
+  }
+  const app = await createApp(config);
+  if (config.demoData && (await isRegistryEmpty(app))) {
+    await seedDemo(app);
+    console.log('demo data loaded');
+  }
+  const functions = await loadCloudFunctions();
+  const server = await buildGateway(app, functions);
+  await server.listen({ port: config.port, host: '127.0.0.1' });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+
+  const lines = [
+    `医保家庭共济 ${config.appEnv} — database: ${app.db.kind === 'pg' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`}`,
+    `${functions.size} cloud functions at POST /api/<name>; started in ${Date.now() - startedAt} ms`,
+  ];
+  if (app.adminKeyGenerated) lines.push(`operator key (ADMIN_KEY, generated for development): ${app.keys.admin}`);
+  if (config.demoData) {
+    lines.push('', '演示账号（登录页获取验证码，开发环境会直接显示验证码）：');
+    for (const guide of DEMO_GUIDE) lines.push(`  ${guide.phone}  ${guide.who}：${guide.shows}`);
+    lines.push('', '演示机构密钥（settle / refund 的 Authorization: Bearer <key>）：');
+    for (const institution of DEMO_INSTITUTIONS) lines.push(`  ${institution.name}  ${demoInstitutionKey(app, institution.code)}`);
+  }
+  console.log(`${lines.join('\n')}\n\nlistening on http://127.0.0.1:${port}`);
+
+  const stop = async () => {
+    await server.close();
+    await app.db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(`configuration error: ${error.message}`);
+  else console.error('failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { RELATIONSHIPS } from '../../src/rules/relationship';
+import { isValidDate } from '../../src/rules/age';
+import { MAX_AMOUNT_FEN } from '../../src/rules/money';
+
+/** Field schemas shared by the cloud functions' events. One place for each input rule. */
+const noControlChars = /^[^\u0000-\u001f\u007f]*$/;
+
+export const phoneField = z.string().regex(/^1[3-9][0-9]{9}$/, '请输入11位中国大陆手机号码');
+export const codeField = z.string().regex(/^[0-9]{6}$/, '验证码为6位数字');
+export const personNameField = z
+  .string()
+  .trim()
+  .min(1, '请输入姓名')
+  .max(64, '姓名过长')
+  .regex(noControlChars, '姓名含有不可见字符');
+/** Only the shape here: the ID number rules (GB 11643) run in the use case, in SPEC order. */
+export const idNumberField = z.string().max(64, '身份证号码过长');
+export const relationshipField = z.enum(RELATIONSHIPS, { message: '请选择与本人的关系' });
+export const objectIdField = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, '编号格式不正确');
+export const amountFenField = z
+  .number({ message: '金额应为整数（单位：分）' })
+  .int('金额应为整数（单位：分）')
+  .min(1, '金额至少为1分')
+  .max(MAX_AMOUNT_FEN, '金额超过单笔上限');
+export const serialNoField = z
+  .string()
+  .min(1, '请提供流水号')
+  .max(64, '流水号过长')
+  .regex(/^[\x21-\x7e]+$/, '流水号只能包含可见的英文字符和数字');
+export const institutionCodeField = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, '机构编码只能包含字母、数字、下划线和短横线，最长32位');
+export const dateField = z.string().refine(isValidDate, '日期格式应为 YYYY-MM-DD');
+export const cursorField = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, '分页游标无效');
+export const limitField = z.number().int('每页条数应为整数').min(1, '每页至少1条').max(100, '每页最多100条');
+export const poolingRegionField = z.string().regex(/^[0-9]{6}$/, '统筹区编码应为6位数字');

@@ -1,0 +1,110 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { App } from '../app';
+import { fail } from '../errors';
+import type { InstitutionCaller } from '../runtime/caller';
+import { firstAnswerOr, Replay } from '../store/idempotency';
+import { credit } from '../store/ledger';
+
+export interface RefundAnswer {
+  refundId: string;
+  toMulaid: bigint;
+  toSelf: bigint;
+}
+
+interface SettlementRow {
+  settlement_id: string;
+  patient_id: string;
+  sharer_id: string | null;
+  self_pay_fen: bigint;
+  mulaid_pay_fen: bigint;
+  self_refunded_fen: bigint;
+  mulaid_refunded_fen: bigint;
+}
+
+/**
+ * SPEC 2.2 refund: money returns in the reverse order of payment, the sharer's part first,
+ * then the patient's own account; never more than the accounts paid and have not had back.
+ */
+export async function refund(
+  app: App,
+  institution: InstitutionCaller,
+  input: { serialNo: string; refundSerialNo: string; amountFen: number },
+): Promise<RefundAnswer> {
+  const hash = createHash('sha256').update(JSON.stringify(['refund', input.serialNo, input.amountFen])).digest('base64url');
+  const lookup = {
+    table: 'refunds',
+    serialColumn: 'refund_serial_no',
+    institution: institution.code,
+    serialNo: input.refundSerialNo,
+    hash,
+  } as const;
+  return firstAnswerOr<RefundAnswer>(app, lookup, () =>
+    app.db.transaction(async (tx) => {
+      const rows = await tx.query<SettlementRow>(
+        `SELECT settlement_id, patient_id, sharer_id, self_pay_fen, mulaid_pay_fen, self_refunded_fen, mulaid_refunded_fen
+         FROM settlements WHERE institution_code = $1 AND serial_no = $2 FOR UPDATE`,
+        [institution.code, input.serialNo],
+      );
+      const settlement = rows[0];
+      if (!settlement) fail('NOT_FOUND', '未找到该结算流水号对应的结算记录', 'serialNo');
+      const amount = BigInt(input.amountFen);
+      const mulaidLeft = settlement.mulaid_pay_fen - settlement.mulaid_refunded_fen;
+      const selfLeft = settlement.self_pay_fen - settlement.self_refunded_fen;
+      if (amount > mulaidLeft + selfLeft) {
+        fail(
+          'REFUND_EXCEEDS_PAID',
+          `退款金额超过个人账户实际支付且尚未退回的金额（最多可退 ${mulaidLeft + selfLeft} 分）；现金部分请由机构自行退还`,
+          'amountFen',
+        );
+      }
+      const toMulaid = amount < mulaidLeft ? amount : mulaidLeft;
+      const toSelf = amount - toMulaid;
+      const refundId = randomUUID();
+      const answer: RefundAnswer = { refundId, toMulaid, toSelf };
+      const now = app.clock.now();
+      const inserted = await tx.query(
+        `INSERT INTO refunds (refund_id, institution_code, refund_serial_no, request_hash, settlement_id, amount_fen,
+           to_mulaid_fen, to_self_fen, response, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (institution_code, refund_serial_no) DO NOTHING RETURNING refund_id`,
+        [
+          refundId,
+          institution.code,
+          input.refundSerialNo,
+          hash,
+          settlement.settlement_id,
+          amount,
+          toMulaid,
+          toSelf,
+          JSON.stringify({ refundId, toMulaid: Number(toMulaid), toSelf: Number(toSelf) }),
+          now,
+        ],
+      );
+      if (inserted.length === 0) throw new Replay();
+      await tx.query(
+        `UPDATE settlements SET mulaid_refunded_fen = mulaid_refunded_fen + $2, self_refunded_fen = self_refunded_fen + $3
+         WHERE settlement_id = $1`,
+        [settlement.settlement_id, toMulaid, toSelf],
+      );
+      // Credit in key order, as settlements lock, so the two never wait on each other in a cycle.
+      const credits = [
+        { personId: settlement.sharer_id, amount: toMulaid },
+        { personId: settlement.patient_id, amount: toSelf },
+      ]
+        .filter((c): c is { personId: string; amount: bigint } => c.personId !== null && c.amount > 0n)
+        .sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
+      for (const c of credits) {
+        await credit(tx, {
+          personId: c.personId,
+          amount: c.amount,
+          kind: 'refund',
+          settlementId: settlement.settlement_id,
+          refundId,
+          entryId: randomUUID(),
+          at: now,
+        });
+      }
+      return answer;
+    }),
+  );
+}
