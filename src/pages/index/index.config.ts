@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '医保家庭共济',
+})
