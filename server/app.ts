@@ -1,7 +1,6 @@
 import type { Config } from './config';
 import { migrate } from './db/migrate';
 import { openPg } from './db/pg';
-import { openPglite } from './db/pglite';
 import type { Db } from './db/port';
 import { systemClock, type Clock } from './platform/clock';
 import { loadKeys, type Keys } from './platform/keys';
@@ -27,7 +26,8 @@ export interface AppParts {
 
 export async function openDatabase(config: Config): Promise<Db> {
   if (config.databaseUrl) return openPg(config.databaseUrl);
-  const { mkdir } = await import('node:fs/promises');
+  // Loaded only when used: a bundled cloud function in WeChat runs on DATABASE_URL alone.
+  const [{ mkdir }, { openPglite }] = await Promise.all([import('node:fs/promises'), import('./db/pglite')]);
   await mkdir(config.dataDir, { recursive: true });
   return openPglite(config.dataDir);
 }

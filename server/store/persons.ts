@@ -13,7 +13,7 @@ export interface PersonRow {
   pooling_region: string;
 }
 
-export const PERSON_COLUMNS = `person_id, id_masked, name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date,
+export const PERSON_COLUMNS = `person_id, id_masked, name, birth_date::text AS birth_date,
   sex, insurance_type, status, pooling_region`;
 
 /** The keyed digest that finds a person by a normalized ID number (never stored in full). */

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ageOn, shanghaiToday } from '../../src/rules/age';
+import { shanghaiToday } from '../../src/rules/age';
 import { parseIdNumber } from '../../src/rules/idNumber';
 import { maskIdNumber } from '../../src/rules/mask';
-import { sharingAllowed } from '../../src/rules/policy';
+import { initialBindingStatus, relationshipAllowed, sharingAllowed } from '../../src/rules/policy';
 import {
-  isRelationshipInScope,
   isRelationshipPlausible,
   RELATIONSHIP_LABELS,
   type Relationship,
@@ -71,7 +70,7 @@ export async function bindRelative(
   if (self?.person_id === sharer.person_id) fail('SELF_BINDING', undefined, 'idNumber'); // 4
   const policyOf = await loadPolicies(app.db, [sharer.pooling_region]);
   const policy = policyOf(sharer.pooling_region);
-  if (!isRelationshipInScope(input.relationship, policy.relativeScope)) {
+  if (!relationshipAllowed(policy, input.relationship)) {
     fail('RELATIONSHIP_NOT_ALLOWED', undefined, 'relationship'); // 5
   }
   if (!isRelationshipPlausible(input.relationship, sharer.birth_date, parsed.info.birthDate)) {
@@ -88,7 +87,7 @@ export async function bindRelative(
   if (!sharingAllowed(policy, sharer.pooling_region, relative.pooling_region)) fail('OUT_OF_REGION'); // 8
 
   const now = app.clock.now();
-  const needsConsent = policy.consentFromAge !== null && ageOn(relative.birth_date, today) >= policy.consentFromAge;
+  const status = initialBindingStatus(policy, relative.birth_date, today);
   const bindingId = randomUUID();
   try {
     await app.db.transaction(async (tx) => {
@@ -105,12 +104,12 @@ export async function bindRelative(
       await tx.query(
         `INSERT INTO bindings (binding_id, sharer_id, relative_id, relationship, status, created_at, confirmed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [bindingId, sharer.person_id, relative.person_id, input.relationship, needsConsent ? 'pending' : 'active', now, needsConsent ? null : now],
+        [bindingId, sharer.person_id, relative.person_id, input.relationship, status, now, status === 'active' ? now : null],
       );
       await audit(tx, now, `user:${caller.userId}`, 'bindRelative', `binding:${bindingId}`, {
         relative: maskIdNumber(parsed.info.idNumber),
         relationship: input.relationship,
-        status: needsConsent ? 'pending' : 'active',
+        status,
       });
     });
   } catch (error) {

@@ -1,0 +1,50 @@
+/**
+ * `npm run build:cloud`: bundles every cloudfunctions/<name>/index.ts with esbuild into
+ * dist/cloudfunctions/<name>/ (index.js + package.json), the folder WeChat DevTools uploads
+ * ("上传并部署：云端安装依赖"). Each bundle carries the shared server code; only
+ * wx-server-sdk is installed by the cloud. PGlite is left out: in WeChat the functions run on
+ * DATABASE_URL.
+ */
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const root = path.resolve(__dirname, '..');
+const source = path.join(root, 'cloudfunctions');
+const out = path.join(root, 'dist/cloudfunctions');
+const WX_SERVER_SDK_VERSION = '4.0.2';
+
+async function main(): Promise<void> {
+  await rm(out, { recursive: true, force: true });
+  const names = (await readdir(source, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const sizes: Array<{ name: string; kb: number }> = [];
+  for (const name of names) {
+    const dir = path.join(out, name);
+    await mkdir(dir, { recursive: true });
+    await build({
+      entryPoints: [path.join(source, name, 'index.ts')],
+      outfile: path.join(dir, 'index.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node16',
+      format: 'cjs',
+      minify: true,
+      sourcemap: false,
+      legalComments: 'none',
+      external: ['wx-server-sdk', '@electric-sql/pglite', 'pg-native'],
+      logLevel: 'warning',
+    });
+    await writeFile(
+      path.join(dir, 'package.json'),
+      `${JSON.stringify({ name, version: '1.0.0', private: true, main: 'index.js', dependencies: { 'wx-server-sdk': WX_SERVER_SDK_VERSION } }, null, 2)}\n`,
+    );
+    sizes.push({ name, kb: Math.round(((await stat(path.join(dir, 'index.js'))).size / 1024) * 10) / 10 });
+  }
+  for (const { name, kb } of sizes) console.log(`${name.padEnd(22)} ${kb} KB`);
+  console.log(`${names.length} cloud functions bundled into ${path.relative(root, out)}/`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
