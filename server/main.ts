@@ -7,6 +7,7 @@ import { DEMO_GUIDE, DEMO_INSTITUTIONS } from './demo/cast';
 import { demoInstitutionKey, isRegistryEmpty, seedDemo } from './demo/seed';
 import { loadCloudFunctions } from './gateway/functions';
 import { buildGateway, H5_DIR } from './gateway/server';
+import { pruneRateLimits } from './store/rateLimits';
 
 /** `npm start`: build the H5 app when missing, open the database, load the demo, listen. */
 async function main(): Promise<void> {
@@ -22,6 +23,12 @@ async function main(): Promise<void> {
     await seedDemo(app);
     console.log('demo data loaded');
   }
+  await pruneRateLimits(app);
+  // Old rate-limit windows are dropped hourly, off the request path.
+  setInterval(() => void pruneRateLimits(app).catch(() => undefined), 3600_000).unref();
+  process.on('unhandledRejection', (reason) => {
+    app.log.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection');
+  });
   const functions = await loadCloudFunctions();
   const server = await buildGateway(app, functions);
   await server.listen({ port: config.port, host: '127.0.0.1' });

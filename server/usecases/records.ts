@@ -46,17 +46,29 @@ export interface ListRecordsInput {
   limit?: number;
 }
 
-/** The cursor is the (paidAt, settlementId) of the last record of a page, opaque to clients. */
-function encodeCursor(row: RecordRow): string {
-  return Buffer.from(JSON.stringify([row.created_at.toISOString(), row.settlement_id])).toString('base64url');
+/**
+ * The cursor, opaque to clients: the (paidAt, settlementId) of the last record of a page, and
+ * the total of the list as of its first page, so deep pages need not add it up again.
+ */
+interface Cursor {
+  at: Date;
+  id: string;
+  total: bigint;
 }
 
-function decodeCursor(cursor: string): [Date, string] {
+function encodeCursor(row: RecordRow, total: bigint): string {
+  return Buffer.from(JSON.stringify([row.created_at.toISOString(), row.settlement_id, total.toString()])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Cursor {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      const at = new Date(value[0]);
-      if (!Number.isNaN(at.getTime()) && /^[0-9a-f-]{36}$/.test(value[1])) return [at, value[1]];
+    if (Array.isArray(value) && value.length === 3 && value.every((part) => typeof part === 'string')) {
+      const [at, id, total] = value as [string, string, string];
+      const date = new Date(at);
+      if (!Number.isNaN(date.getTime()) && /^[0-9a-f-]{36}$/.test(id) && /^[0-9]{1,18}$/.test(total)) {
+        return { at: date, id, total: BigInt(total) };
+      }
     }
   } catch {
     // fall through
@@ -67,7 +79,7 @@ function decodeCursor(cursor: string): [Date, string] {
 /**
  * SPEC 2.3: the mutual-aid payments from my account (role sharer) or made for me (role
  * relative), newest first, by cursor, with the total (net of refunds) of everything that
- * matches the filters. Unbound relatives' history is included.
+ * matches the filters, as of the first page. Unbound relatives' history is included.
  */
 export async function listRecords(
   app: App,
@@ -97,16 +109,20 @@ export async function listRecords(
   if (input.from) add((n) => `s.created_at >= ${n}`, shanghaiDayStart(input.from));
   if (input.to) add((n) => `s.created_at < ${n}`, shanghaiNextDayStart(input.to));
 
-  const filter = where.join(' AND ');
-  const totals = await app.db.query<{ total: bigint }>(
-    `SELECT COALESCE(sum(s.mulaid_pay_fen - s.mulaid_refunded_fen), 0)::bigint AS total FROM settlements s WHERE ${filter}`,
-    params,
-  );
+  const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
+  const total =
+    cursor?.total ??
+    (
+      await app.db.query<{ total: bigint }>(
+        `SELECT COALESCE(sum(s.mulaid_pay_fen - s.mulaid_refunded_fen), 0)::bigint AS total FROM settlements s WHERE ${where.join(' AND ')}`,
+        params,
+      )
+    )[0]?.total ??
+    0n;
   const pageWhere = [...where];
   const pageParams = [...params];
-  if (input.cursor) {
-    const [at, id] = decodeCursor(input.cursor);
-    pageParams.push(at, id);
+  if (cursor) {
+    pageParams.push(cursor.at, cursor.id);
     pageWhere.push(`(s.created_at, s.settlement_id) < ($${pageParams.length - 1}, $${pageParams.length})`);
   }
   pageParams.push(limit + 1);
@@ -141,7 +157,7 @@ export async function listRecords(
       sharer: { name: role === 'sharer' ? row.sharer_name : maskName(row.sharer_name), idNumberMasked: row.sharer_id_masked },
       relative: { name: row.relative_name, idNumberMasked: row.relative_id_masked },
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
-    totalFen: totals[0]?.total ?? 0n,
+    nextCursor: rows.length > limit && last ? encodeCursor(last, total) : null,
+    totalFen: total,
   };
 }
