@@ -23,6 +23,7 @@ export interface AdminCaller {
 }
 
 const TOKEN_ISSUER = 'yibao-gongji';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export async function issueSessionToken(app: App, userId: string): Promise<{ token: string; expiresAt: Date }> {
   const issuedAt = Math.floor(app.clock.now().getTime() / 1000);
@@ -44,7 +45,7 @@ async function userIdFromToken(app: App, token: string): Promise<string | null> 
       issuer: TOKEN_ISSUER,
       currentDate: app.clock.now(),
     });
-    return typeof payload.sub === 'string' ? payload.sub : null;
+    return typeof payload.sub === 'string' && UUID.test(payload.sub) ? payload.sub : null;
   } catch {
     return null;
   }

@@ -1,6 +1,8 @@
 import type { App } from '../app';
 import { fail } from '../errors';
 
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+
 /**
  * A fixed-window counter: counts this attempt, and refuses it with RATE_LIMITED when the
  * bucket has seen more than `limit` in the current window. The increment is one atomic
@@ -13,8 +15,10 @@ export async function hitRateLimit(
   windowSeconds: number,
   message: string,
 ): Promise<void> {
-  const now = app.clock.now().getTime();
-  const windowStart = new Date(now - (now % (windowSeconds * 1000)));
+  // Windows are aligned to Asia/Shanghai (UTC+8), so a daily limit renews at midnight in China,
+  // as its message ("请明天再试") promises; hourly windows are the same either way.
+  const local = app.clock.now().getTime() + SHANGHAI_OFFSET_MS;
+  const windowStart = new Date(local - (local % (windowSeconds * 1000)) - SHANGHAI_OFFSET_MS);
   const rows = await app.db.query<{ hits: number }>(
     `INSERT INTO rate_limit_hits (bucket, window_start, hits) VALUES ($1, $2, 1)
      ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_hits.hits + 1

@@ -5,7 +5,7 @@ import type { App } from '../app';
 import { fail, invalidInput } from '../errors';
 import type { UserCaller } from '../runtime/caller';
 import { loadPolicies } from '../store/policies';
-import { canShare, getPerson, isInsured, type PersonRow } from '../store/persons';
+import { canShare, getBalance, getPerson, isInsured, type PersonRow } from '../store/persons';
 import { requireVerifiedPerson } from './bindings';
 
 export interface Finding {
@@ -44,7 +44,8 @@ async function patientFor(
   }
   if (input.memberId) {
     const rows = await app.db.query<{ person_id: string }>(
-      'SELECT person_id FROM family_members WHERE member_id = $1 AND owner_user_id = $2',
+      // A removed member is no longer "a relative of mine" (as in showFamilyCode and removeFamilyAccount).
+      'SELECT person_id FROM family_members WHERE member_id = $1 AND owner_user_id = $2 AND removed_at IS NULL',
       [input.memberId, caller.userId],
     );
     const row = rows[0];
@@ -108,19 +109,27 @@ export async function diagnose(
       eligible.push(b);
     }
   }
+  // As in settlement (SPEC 2.2), the patient's own account pays first: mutual aid is asked
+  // only for the rest of the bill.
+  let needed: bigint | undefined;
+  if (input.amountFen !== undefined) {
+    const bill = BigInt(input.amountFen);
+    const own = (await getBalance(app.db, patient.person_id)) ?? 0n;
+    needed = own < bill ? bill - own : 0n;
+  }
   const largest = eligible.reduce<bigint | null>((max, b) => {
     const balance = b.balance_fen ?? 0n;
     return max === null || balance > max ? balance : max;
   }, null);
   if (largest !== null) {
     if (largest === 0n) codes.add('BALANCE_ZERO');
-    else if (input.amountFen !== undefined && largest < BigInt(input.amountFen)) codes.add('BALANCE_LOW');
+    else if (needed !== undefined && largest < needed) codes.add('BALANCE_LOW');
   }
   const canPay =
     isInsured(patient) &&
     largest !== null &&
     largest > 0n &&
-    (input.amountFen === undefined || largest >= BigInt(input.amountFen));
+    (needed === undefined || largest >= needed);
   // A sharer who can pay makes the other bindings' problems moot: mutual aid works.
   if (canPay) codes.clear();
   if (codes.size === 0) codes.add('OK');
