@@ -41,11 +41,13 @@ export function hitRegistryLookupLimit(app: App, caller: UserCaller): Promise<vo
   );
 }
 
-/** Check 7: one answer for "not found", "name does not match" and "not active". */
-export async function findInsuredRelative(app: App, idNumber: string, name: string): Promise<PersonRow> {
-  const relative = await findPersonByIdNumber(app, app.db, idNumber);
-  if (!relative || relative.name !== name || !isInsured(relative)) fail('RELATIVE_NOT_INSURED', undefined, 'idNumber');
-  return relative;
+/**
+ * Check 7 on the registry row found for the typed ID number: one answer for "not found",
+ * "name does not match" and "not active".
+ */
+export function insuredRelative(found: PersonRow | undefined, name: string): PersonRow {
+  if (!found || found.name !== name || !isInsured(found)) fail('RELATIVE_NOT_INSURED', undefined, 'idNumber');
+  return found;
 }
 
 async function loadView(app: App, bindingId: string, viewerPersonId: string): Promise<BindingView> {
@@ -66,8 +68,8 @@ export async function bindRelative(
   const today = shanghaiToday(app.clock.now());
   const parsed = parseIdNumber(input.idNumber, today); // 3
   if (!parsed.ok) fail('INVALID_ID_NUMBER', parsed.message, 'idNumber');
-  const self = await findPersonByIdNumber(app, app.db, parsed.info.idNumber);
-  if (self?.person_id === sharer.person_id) fail('SELF_BINDING', undefined, 'idNumber'); // 4
+  const found = await findPersonByIdNumber(app, app.db, parsed.info.idNumber);
+  if (found?.person_id === sharer.person_id) fail('SELF_BINDING', undefined, 'idNumber'); // 4
   const policyOf = await loadPolicies(app.db, [sharer.pooling_region]);
   const policy = policyOf(sharer.pooling_region);
   if (!relationshipAllowed(policy, input.relationship)) {
@@ -83,7 +85,7 @@ export async function bindRelative(
   // 11 is counted here, before the registry is consulted: a limit checked after the lookup
   // would not stop anyone from enumerating the registry through this form.
   await hitRegistryLookupLimit(app, caller);
-  const relative = await findInsuredRelative(app, parsed.info.idNumber, input.name); // 7
+  const relative = insuredRelative(found, input.name); // 7
   if (!sharingAllowed(policy, sharer.pooling_region, relative.pooling_region)) fail('OUT_OF_REGION'); // 8
 
   const now = app.clock.now();

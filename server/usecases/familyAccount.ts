@@ -3,13 +3,13 @@ import { shanghaiToday } from '../../src/rules/age';
 import { parseIdNumber } from '../../src/rules/idNumber';
 import type { Relationship } from '../../src/rules/relationship';
 import type { App } from '../app';
-import { SQLSTATE, sqlState } from '../db/port';
+import { SQLSTATE, sqlState, type SqlParam } from '../db/port';
 import { fail } from '../errors';
 import { digestOf } from '../platform/keys';
 import type { UserCaller } from '../runtime/caller';
 import { audit } from '../store/audit';
 import { findPersonByIdNumber } from '../store/persons';
-import { findInsuredRelative, hitRegistryLookupLimit, requireVerifiedPerson } from './bindings';
+import { hitRegistryLookupLimit, insuredRelative, requireVerifiedPerson } from './bindings';
 
 /** SPEC 2.5: a family account holds at most 5 relatives. */
 export const FAMILY_ACCOUNT_LIMIT = 5;
@@ -40,7 +40,7 @@ interface MemberRow {
   has_mutual_aid: boolean;
 }
 
-async function memberRows(app: App, caller: UserCaller, where: string, params: unknown[]): Promise<MemberRow[]> {
+async function memberRows(app: App, caller: UserCaller, where: string, params: SqlParam[]): Promise<MemberRow[]> {
   return app.db.query<MemberRow>(
     `SELECT f.member_id, f.person_id, p.name, p.id_masked, f.relationship, p.insurance_type, p.pooling_region, f.created_at,
             EXISTS (SELECT 1 FROM bindings b WHERE b.sharer_id = $2 AND b.relative_id = f.person_id AND b.status <> 'unbound')
@@ -48,7 +48,7 @@ async function memberRows(app: App, caller: UserCaller, where: string, params: u
      FROM family_members f JOIN persons p ON p.person_id = f.person_id
      WHERE f.owner_user_id = $1 AND ${where}
      ORDER BY f.created_at, f.member_id`,
-    [caller.userId, caller.personId, ...(params as never[])],
+    [caller.userId, caller.personId, ...params],
   );
 }
 
@@ -73,10 +73,10 @@ export async function addFamilyAccount(
   const owner = await requireVerifiedPerson(app, caller);
   const parsed = parseIdNumber(input.idNumber, shanghaiToday(app.clock.now()));
   if (!parsed.ok) fail('INVALID_ID_NUMBER', parsed.message, 'idNumber');
-  const self = await findPersonByIdNumber(app, app.db, parsed.info.idNumber);
-  if (self?.person_id === owner.person_id) fail('SELF_BINDING', '不能把本人添加到自己的亲情账户', 'idNumber');
+  const found = await findPersonByIdNumber(app, app.db, parsed.info.idNumber);
+  if (found?.person_id === owner.person_id) fail('SELF_BINDING', '不能把本人添加到自己的亲情账户', 'idNumber');
   await hitRegistryLookupLimit(app, caller);
-  const person = await findInsuredRelative(app, parsed.info.idNumber, input.name);
+  const person = insuredRelative(found, input.name);
   const memberId = randomUUID();
   const now = app.clock.now();
   try {
