@@ -64,10 +64,12 @@ export async function buildGateway(app: App, functions: ReadonlyMap<string, Clou
       return send(reply, { ok: false, error: { code: 'NOT_FOUND', message: '没有这个云函数，请检查函数名' } });
     }
     const contentType = request.headers['content-type'] ?? '';
-    if (!/^application\/json\b/i.test(contentType)) {
+    // application/json itself (with parameters), not look-alikes such as application/json-patch+json.
+    if (!/^application\/json\s*(?:;|$)/i.test(contentType)) {
       return send(reply, invalid('event', '请求体应为 JSON（Content-Type: application/json）'));
     }
-    const envelope = await main(request.body ?? {}, {
+    // The parsed body as it is: a JSON null must not become {} (the function refuses non-objects).
+    const envelope = await main(request.body, {
       source: 'gateway',
       app,
       bearer: bearerOf(request.headers.authorization),
@@ -76,8 +78,11 @@ export async function buildGateway(app: App, functions: ReadonlyMap<string, Clou
     return send(reply, envelope);
   });
 
-  server.all('/api/*', async (_request, reply) =>
-    send(reply.header('allow', 'POST'), invalid('method', '云函数只接受 POST 请求'), 405),
+  server.all('/api/*', async (request, reply) =>
+    // A POST here is to no function (`/api/settle/`, `/api/a/b`): NOT_FOUND, not "use POST".
+    request.method === 'POST'
+      ? send(reply, { ok: false, error: { code: 'NOT_FOUND', message: '没有这个云函数，请检查函数名' } })
+      : send(reply.header('allow', 'POST'), invalid('method', '云函数只接受 POST 请求'), 405),
   );
 
   server.get('/healthz', async () => ({ ok: true }));

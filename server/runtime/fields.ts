@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RELATIONSHIPS } from '../../src/rules/relationship';
 import { isValidDate } from '../../src/rules/age';
 import { MAX_AMOUNT_FEN } from '../../src/rules/money';
+import { isPoolingRegionCode } from '../../src/rules/region';
 
 /** Field schemas shared by the cloud functions' events. One place for each input rule. */
 const noControlChars = /^[^\u0000-\u001f\u007f]*$/;
@@ -36,4 +37,5 @@ export const institutionCodeField = z
 export const dateField = z.string().refine(isValidDate, '日期格式应为 YYYY-MM-DD');
 export const cursorField = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, '分页游标无效');
 export const limitField = z.number().int('每页条数应为整数').min(1, '每页至少1条').max(100, '每页最多100条');
-export const poolingRegionField = z.string().regex(/^[0-9]{6}$/, '统筹区编码应为6位数字');
+/** Six digits whose province part exists on the mainland (as setPolicy's scope), not just any six digits. */
+export const poolingRegionField = z.string().refine(isPoolingRegionCode, '统筹区编码应为6位数字，且前两位是有效的省级代码');

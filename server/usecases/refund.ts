@@ -45,6 +45,13 @@ export async function refund(
          FROM settlements WHERE institution_code = $1 AND serial_no = $2 FOR UPDATE`,
         [institution.code, input.serialNo],
       );
+      // A duplicate delivery that committed while this one waited for the lock: answer as it did
+      // (checked before the amount, which that duplicate may have used up).
+      const replayed = await tx.query('SELECT 1 FROM refunds WHERE institution_code = $1 AND refund_serial_no = $2', [
+        institution.code,
+        input.refundSerialNo,
+      ]);
+      if (replayed.length > 0) throw new Replay();
       const settlement = rows[0];
       if (!settlement) fail('NOT_FOUND', '未找到该结算流水号对应的结算记录', 'serialNo');
       const amount = BigInt(input.amountFen);
