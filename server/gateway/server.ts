@@ -87,11 +87,12 @@ export async function buildGateway(app: App, functions: ReadonlyMap<string, Clou
 
   server.get('/healthz', async () => ({ ok: true }));
 
-  if (existsSync(path.join(h5Dir, 'index.html'))) {
-    await server.register(fastifyStatic, { root: h5Dir, prefix: '/', index: ['index.html'] });
-    server.setNotFoundHandler((request, reply) =>
-      request.method === 'GET' ? reply.sendFile('index.html') : send(reply, { ok: false, error: { code: 'NOT_FOUND', message: '页面不存在' } }),
-    );
-  }
+  const hasH5 = existsSync(path.join(h5Dir, 'index.html'));
+  if (hasH5) await server.register(fastifyStatic, { root: h5Dir, prefix: '/', index: ['index.html'] });
+  server.setNotFoundHandler((request, reply) =>
+    hasH5 && request.method === 'GET'
+      ? reply.sendFile('index.html')
+      : send(reply, { ok: false, error: { code: 'NOT_FOUND', message: hasH5 ? '页面不存在' : '页面尚未构建，请先运行 npm run build:h5' } }),
+  );
   return server;
 }
