@@ -23,7 +23,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
     outputRoot: `dist/${taroEnv}`,
     plugins: [],
     // Compile-time constants only; never put secrets here (they end up in the bundle).
-    defineConstants: {},
+    defineConstants: {
+      // The WeChat cloud environment id the weapp build calls (Taro.cloud.init); empty: the default environment.
+      CLOUD_ENV: JSON.stringify(process.env.TARO_APP_CLOUD_ENV ?? ''),
+    },
     alias: {
       '@': path.resolve(__dirname, '..', 'src'),
     },

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './platform/clock';
 import { loadKeys, type Keys } from './platform/keys';
 import { createLogger, type Logger } from './platform/log';
 import { LogSmsSender, HttpSmsSender, type SmsSender } from './platform/sms';
+import { DevWechatPhoneResolver, HttpWechatPhoneResolver, type WechatPhoneResolver } from './platform/wechatPhone';
 
 /** Everything a use case may touch: the database, the configuration and the outside world. */
 export interface App {
@@ -13,6 +14,7 @@ export interface App {
   readonly config: Config;
   readonly clock: Clock;
   readonly sms: SmsSender;
+  readonly wechatPhone: WechatPhoneResolver;
   readonly keys: Keys;
   readonly log: Logger;
 }
@@ -21,6 +23,7 @@ export interface AppParts {
   db?: Db;
   clock?: Clock;
   sms?: SmsSender;
+  wechatPhone?: WechatPhoneResolver;
   log?: Logger;
 }
 
@@ -39,7 +42,8 @@ export async function createApp(config: Config, parts: AppParts = {}): Promise<A
   await migrate(db);
   const keys = await loadKeys(db, config);
   const sms = parts.sms ?? defaultSms(config, log);
-  return { db, config, clock: parts.clock ?? systemClock, sms, keys, log, adminKeyGenerated: keys.adminGenerated };
+  const wechatPhone = parts.wechatPhone ?? defaultWechatPhone(config);
+  return { db, config, clock: parts.clock ?? systemClock, sms, wechatPhone, keys, log, adminKeyGenerated: keys.adminGenerated };
 }
 
 function defaultSms(config: Config, log: Logger): SmsSender {
@@ -48,4 +52,14 @@ function defaultSms(config: Config, log: Logger): SmsSender {
   if (url && secret) return new HttpSmsSender(url, secret);
   if (config.appEnv === 'production') throw new Error('production requires SMS_GATEWAY_URL and SMS_GATEWAY_SECRET');
   return new LogSmsSender(log);
+}
+
+function defaultWechatPhone(config: Config): WechatPhoneResolver {
+  const appId = process.env.WECHAT_APPID;
+  const secret = process.env.WECHAT_SECRET;
+  if (appId && secret) {
+    return new HttpWechatPhoneResolver({ baseUrl: process.env.WECHAT_API_BASE || 'https://api.weixin.qq.com', appId, secret });
+  }
+  if (config.appEnv === 'production') throw new Error('production requires WECHAT_APPID and WECHAT_SECRET');
+  return new DevWechatPhoneResolver();
 }

@@ -1,9 +1,29 @@
+/**
+ * Main package: home, login, verify (what every user opens first). Everything else lives in
+ * subpackages, loaded when first opened: the sharer's pages (family), the relative's (relative),
+ * and help (diagnosis, family account).
+ */
 export default defineAppConfig({
-  pages: ['pages/index/index'],
+  pages: ['pages/home/index', 'pages/login/index', 'pages/verify/index'],
+  subPackages: [
+    {
+      root: 'pages/family',
+      pages: ['members/index', 'relative-add/index', 'relative-confirm/index', 'relative-detail/index', 'records/index'],
+    },
+    {
+      root: 'pages/relative',
+      pages: ['covered/index'],
+    },
+    {
+      root: 'pages/help',
+      pages: ['diagnose/index', 'family-account/index'],
+    },
+  ],
   window: {
-    backgroundTextStyle: 'light',
+    backgroundTextStyle: 'dark',
+    backgroundColor: '#f5f6f8',
     navigationBarBackgroundColor: '#ffffff',
     navigationBarTitleText: '医保家庭共济',
     navigationBarTextStyle: 'black',
   },
-})
+});

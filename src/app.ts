@@ -1,15 +1,17 @@
-import type { PropsWithChildren } from 'react'
-import { useLaunch } from '@tarojs/taro'
+import type { PropsWithChildren } from 'react';
+import { useLaunch } from '@tarojs/taro';
+import { initCloud } from '@/services/cloud/init';
 
-import './app.scss'
+import './app.scss';
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
-    // Global start-up work (login, store hydration) goes here.
-  })
+    // WeChat only (init.weapp.ts): the cloud environment, once. H5 talks to the gateway.
+    initCloud();
+  });
 
   // `children` is the page being rendered.
-  return children
+  return children;
 }
 
-export default App
+export default App;

@@ -20,3 +20,6 @@ declare namespace NodeJS {
     TARO_APP_ID?: string
   }
 }
+
+/** Compile-time constant (config/index.ts `defineConstants`): the WeChat cloud environment id of the weapp build. */
+declare const CLOUD_ENV: string

@@ -104,7 +104,7 @@ export const DEMO_GUIDE: Array<{ phone: string; who: string; shows: string }> = 
   { phone: '13800000002', who: '李娜（居民，配偶）', shows: '被共济人：看到张伟为她支付的记录；诊断结果 OK；金额很大时 BALANCE_LOW' },
   { phone: '13800000003', who: '王芳（职工，余额¥0）', shows: '为母亲赵秀英共济：BALANCE_ZERO' },
   { phone: '13800000004', who: '刘强（居民医保）', shows: '添加亲属：SHARER_NOT_EMPLOYEE' },
-  { phone: '13800000005', who: '陈静（职工，唐山，未实名）', shows: '实名认证流程；唐山仅限近亲、本统筹区：添加弟弟陈浩 RELATIONSHIP_NOT_ALLOWED，添加北京周敏 OUT_OF_REGION' },
+  { phone: '13800000005', who: '陈静（职工，唐山，未实名）', shows: '实名认证流程；唐山只允许配偶、父母、子女在本统筹区共济：添加表单只列这三种关系（接口添加弟弟陈浩为兄弟姐妹 → RELATIONSHIP_NOT_ALLOWED），添加北京周敏 → OUT_OF_REGION' },
   { phone: '13800000006', who: '孙丽（职工，已绑定8人）', shows: '再添加孙九：LIMIT_REACHED' },
   { phone: '13800000007', who: '刘洋（职工）', shows: '父亲刘德医保暂停：诊断 NOT_INSURED' },
   { phone: '13800000008', who: '马小龙（秦皇岛，20岁）', shows: '父亲马超的共济待确认：BINDING_PENDING，可确认' },

@@ -53,7 +53,7 @@ export async function login(
   app: App,
   source: CallerSource,
   input: { phone: string; code: string },
-): Promise<{ token: string; expiresAt: Date; user: { userId: string; verified: boolean } }> {
+): Promise<SignedIn> {
   const { limits } = app.config;
   await hitRateLimit(app, `login:${input.phone}`, limits.loginAttemptsPerHour, HOUR, '登录尝试过于频繁，请一小时后再试');
   const now = app.clock.now();
@@ -81,15 +81,30 @@ export async function login(
     [input.phone, now, row.code_digest, limits.codeMaxFailures],
   );
   if (consumed.length === 0) fail('INVALID_CODE', '验证码已失效，请重新获取验证码');
+  return signIn(app, source, input.phone);
+}
 
+export interface SignedIn {
+  token: string;
+  expiresAt: Date;
+  user: { userId: string; verified: boolean };
+}
+
+/**
+ * The user of a phone whose ownership was just proven (SMS code or WeChat's phone number):
+ * created on first sign-in, linked to the WeChat OPENID when called from WeChat, given a
+ * session token.
+ */
+export async function signIn(app: App, source: CallerSource, phone: string): Promise<SignedIn> {
+  const now = app.clock.now();
   await app.db.query('INSERT INTO users (user_id, phone, created_at) VALUES ($1, $2, $3) ON CONFLICT (phone) DO NOTHING', [
     randomUUID(),
-    input.phone,
+    phone,
     now,
   ]);
   const users = await app.db.query<{ user_id: string; person_id: string | null }>(
     'SELECT user_id, person_id FROM users WHERE phone = $1',
-    [input.phone],
+    [phone],
   );
   const user = users[0];
   if (!user) throw new Error('user row missing after upsert');

@@ -6,6 +6,7 @@ import { loadCloudFunctions } from '../../server/gateway/functions';
 import { ManualClock } from '../../server/platform/clock';
 import { createLogger } from '../../server/platform/log';
 import type { SmsSender } from '../../server/platform/sms';
+import { DevWechatPhoneResolver, type WechatPhoneResolver } from '../../server/platform/wechatPhone';
 import type { CloudMain } from '../../server/runtime/define';
 import type { Envelope } from '../../server/runtime/envelope';
 import type { PersonInput } from '../../server/usecases/admin';
@@ -66,11 +67,18 @@ export class Harness {
     this.adminKey = app.keys.admin;
   }
 
-  static async create(db: Db, env: Record<string, string> = {}, clock = new ManualClock()): Promise<Harness> {
+  /** `wechatPhone`: the resolver of WeChat phone codes (default: the development one, `dev:<phone>`). */
+  static async create(
+    db: Db,
+    env: Record<string, string> = {},
+    clock = new ManualClock(),
+    parts: { wechatPhone?: WechatPhoneResolver } = {},
+  ): Promise<Harness> {
     const sms = new CapturingSms();
     const lines: string[] = [];
     const log = createLogger({ level: 'info', write: (line) => lines.push(line) });
-    const app = await createApp(loadConfig({ ...TEST_ENV, ...env }), { db, clock, sms, log });
+    const wechatPhone = parts.wechatPhone ?? new DevWechatPhoneResolver();
+    const app = await createApp(loadConfig({ ...TEST_ENV, ...env }), { db, clock, sms, wechatPhone, log });
     functions ??= loadCloudFunctions();
     return new Harness(app, clock, sms, await functions, lines);
   }

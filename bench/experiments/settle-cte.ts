@@ -1,0 +1,171 @@
+/**
+ * Experiment "cte": 2 round trips, no explicit transaction.
+ *   1. READ_SQL (autocommit, no locks): patient, stored answer of the serial, candidates,
+ *      policy overrides. TypeScript applies the rules of src/rules (who may pay, allowPartial)
+ *      and masks the names, exactly as settle.ts.
+ *   2. WRITE_SQL: ONE statement (so one implicit transaction) that
+ *        - re-reads the candidates' bindings (still active?) and locks the patient's and the
+ *          candidates' accounts, ORDER BY person_id FOR UPDATE (the same lock order as today);
+ *        - own account first, then the candidate with the largest balance as of the lock
+ *          (ties: earliest binding, then binding id — pickLargest's order), the whole remainder
+ *          or nothing (or the partial amount where the policy allows);
+ *        - INSERT the settlement ON CONFLICT (institution_code, serial_no) DO NOTHING, with the
+ *          answer as the stored response;
+ *        - only if it was inserted: debit the accounts (one UPDATE) and write the ledger entries.
+ *          The UPDATE has no balance guard of its own: the amounts come from the balances under
+ *          the lock, and should they ever not, CHECK (balance_fen >= 0) fails the statement,
+ *          which rolls back the settlement with it (a single statement is atomic);
+ *        - returns the decision and the balances it saw.
+ *      A duplicate delivery that committed first: nothing inserted, nothing debited; a third
+ *      round trip reads the stored answer (rare path).
+ *
+ * Why it is safe under READ COMMITTED: FOR UPDATE on a row that a concurrent transaction
+ * changed waits for it, then locks and returns the newest version (EvalPlanQual), so the
+ * balances the choice is made from are the committed ones under our lock; the UPDATE of the
+ * same statement finds its snapshot's version outdated and is re-applied to the newest version
+ * (which we hold locked), so it debits exactly what was decided.
+ */
+import { randomUUID } from 'node:crypto';
+import type { App } from '../../server/app';
+import type { Queryable, SqlParam } from '../../server/db/port';
+import type { InstitutionCaller } from '../../server/runtime/caller';
+import type { PersonRow } from '../../server/store/persons';
+import {
+  answerOf,
+  candidateJson,
+  conflict,
+  eligible,
+  notFound,
+  patientDigest,
+  READ_SQL,
+  requestHash,
+  type Input,
+  type ReadRow,
+  type SettlementAnswer,
+} from './common';
+
+export const WRITE_SQL = /* sql */ `
+WITH cand AS (
+  SELECT c.binding_id, c.sharer_id, c.name_masked, c.id_masked, c.allow_partial, b.created_at
+  FROM jsonb_to_recordset($9::jsonb) AS c(binding_id uuid, sharer_id uuid, name_masked text, id_masked text, allow_partial boolean)
+  JOIN bindings b ON b.binding_id = c.binding_id AND b.status = 'active'),
+locked AS (
+  SELECT a.person_id, a.balance_fen FROM accounts a
+  WHERE a.person_id = $5 OR a.person_id IN (SELECT sharer_id FROM cand)
+  ORDER BY a.person_id
+  FOR UPDATE),
+split AS (
+  SELECT LEAST(COALESCE((SELECT balance_fen FROM locked WHERE person_id = $5), 0), $7::bigint) AS self_pay),
+best AS (
+  SELECT cand.*, locked.balance_fen FROM cand JOIN locked ON locked.person_id = cand.sharer_id
+  ORDER BY locked.balance_fen DESC, cand.created_at, cand.binding_id
+  LIMIT 1),
+decision AS (
+  SELECT d.self_pay, d.mulaid_pay, $7::bigint - d.self_pay - d.mulaid_pay AS cash_pay,
+         CASE WHEN d.remainder = 0 OR d.mulaid_pay > 0 THEN NULL
+              WHEN d.sharer_id IS NULL THEN 'NO_SHARER' ELSE 'INSUFFICIENT_BALANCE' END AS failure,
+         CASE WHEN d.mulaid_pay > 0 THEN d.binding_id END AS binding_id,
+         CASE WHEN d.mulaid_pay > 0 THEN d.sharer_id END AS sharer_id,
+         CASE WHEN d.mulaid_pay > 0 THEN d.name_masked END AS name_masked,
+         CASE WHEN d.mulaid_pay > 0 THEN d.id_masked END AS id_masked
+  FROM (
+    SELECT split.self_pay, $7::bigint - split.self_pay AS remainder, best.binding_id, best.sharer_id, best.name_masked, best.id_masked,
+           CASE WHEN $7::bigint - split.self_pay = 0 THEN 0
+                WHEN best.balance_fen >= $7::bigint - split.self_pay THEN $7::bigint - split.self_pay
+                WHEN best.balance_fen > 0 AND best.allow_partial THEN best.balance_fen
+                ELSE 0 END AS mulaid_pay
+    FROM split LEFT JOIN best ON true) d),
+ins AS (
+  INSERT INTO settlements (settlement_id, institution_code, serial_no, request_hash, patient_id, kind, amount_fen,
+    self_pay_fen, mulaid_pay_fen, cash_pay_fen, mulaid_failure, binding_id, sharer_id, mulaid_entry_id, response, created_at)
+  SELECT $1, $2, $3, $4, $5, $6, $7, d.self_pay, d.mulaid_pay, d.cash_pay, d.failure, d.binding_id, d.sharer_id,
+         CASE WHEN d.mulaid_pay > 0 THEN $11::uuid END,
+         jsonb_build_object('settlementId', $1::uuid, 'selfAcctPay', d.self_pay, 'acctMulaidPay', d.mulaid_pay,
+           'acctPay', d.self_pay + d.mulaid_pay, 'cashPay', d.cash_pay, 'mulaidFailure', d.failure)
+         || CASE WHEN d.mulaid_pay > 0
+              THEN jsonb_build_object('sharer', jsonb_build_object('name', d.name_masked, 'idNumberMasked', d.id_masked))
+              ELSE '{}'::jsonb END,
+         $8
+  FROM decision d
+  ON CONFLICT (institution_code, serial_no) DO NOTHING
+  RETURNING self_pay_fen, mulaid_pay_fen, sharer_id, mulaid_entry_id),
+debits AS (
+  SELECT $5::uuid AS person_id, ins.self_pay_fen AS amount, 'self_pay' AS kind, $10::uuid AS entry_id FROM ins WHERE ins.self_pay_fen > 0
+  UNION ALL
+  SELECT ins.sharer_id, ins.mulaid_pay_fen, 'mulaid_pay', ins.mulaid_entry_id FROM ins WHERE ins.mulaid_pay_fen > 0),
+moved AS (
+  UPDATE accounts a SET balance_fen = a.balance_fen - debits.amount, updated_at = $8
+  FROM debits WHERE a.person_id = debits.person_id
+  RETURNING a.person_id, a.balance_fen, debits.amount, debits.kind, debits.entry_id),
+entries AS (
+  INSERT INTO ledger_entries (entry_id, person_id, kind, delta_fen, balance_after_fen, settlement_id, created_at)
+  SELECT moved.entry_id, moved.person_id, moved.kind, -moved.amount, moved.balance_fen, $1, $8 FROM moved
+  RETURNING entry_id)
+SELECT d.*, (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM entries) AS entries,
+       (SELECT jsonb_object_agg(person_id, balance_fen) FROM locked) AS locked_balances
+FROM decision d`;
+
+export interface WriteRow {
+  self_pay: bigint;
+  mulaid_pay: bigint;
+  cash_pay: bigint;
+  failure: SettlementAnswer['mulaidFailure'];
+  name_masked: string | null;
+  id_masked: string | null;
+  inserted: bigint;
+  entries: bigint;
+  locked_balances: Record<string, number | string> | null;
+}
+
+/** `q` runs a statement; the prepared-statement variant passes its own. */
+export type Run = (sql: string, params: readonly SqlParam[], name: string) => Promise<Array<Record<string, unknown>>>;
+
+export function viaPort(q: Queryable): Run {
+  return (sql, params) => q.query(sql, params);
+}
+
+export async function settleCteWith(run: Run, app: App, institution: InstitutionCaller, input: Input) {
+  const digest = patientDigest(app, input);
+  const [read] = (await run(READ_SQL, [digest, institution.code, input.serialNo], 'yb_settle_read')) as unknown as ReadRow[];
+  if (!read?.patient) notFound();
+  const patient: PersonRow = read.patient;
+  const hash = requestHash(patient.person_id, input.kind, input.amountFen);
+  if (read.prior_hash !== null) {
+    if (read.prior_hash !== hash) conflict();
+    return read.prior_response as SettlementAnswer;
+  }
+  const candidates = eligible(patient, read.candidates, read.policies);
+  const settlementId = randomUUID();
+  const [row] = (await run(
+    WRITE_SQL,
+    [
+      settlementId,
+      institution.code,
+      input.serialNo,
+      hash,
+      patient.person_id,
+      input.kind,
+      input.amountFen,
+      app.clock.now(),
+      candidateJson(candidates),
+      randomUUID(),
+      randomUUID(),
+    ],
+    'yb_settle_write',
+  )) as unknown as WriteRow[];
+  if (!row) throw new Error('settlement statement returned nothing');
+  if (Number(row.inserted) === 0) {
+    // A duplicate delivery committed first: answer as it did.
+    const [again] = (await run(READ_SQL, [digest, institution.code, input.serialNo], 'yb_settle_read')) as unknown as ReadRow[];
+    if (!again?.prior_hash) throw new Error('replay without a stored answer');
+    if (again.prior_hash !== hash) conflict();
+    return again.prior_response as SettlementAnswer;
+  }
+  const answer = answerOf(settlementId, row);
+  const lockedBalances = Object.fromEntries(Object.entries(row.locked_balances ?? {}).map(([k, v]) => [k, BigInt(v)]));
+  return Object.assign(answer, { lockedBalances });
+}
+
+export function settleCte(app: App, institution: InstitutionCaller, input: Input) {
+  return settleCteWith(viaPort(app.db), app, institution, input);
+}

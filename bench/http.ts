@@ -1,0 +1,106 @@
+/**
+ * 4a. Through the gateway over HTTP (in-process fastify on PostgreSQL, autocannon in a worker
+ * thread), 50 connections:
+ *  - bindRelative: verified employees alternate a check-3 failure (a wrong check character:
+ *    INVALID_ID_NUMBER, answered before any write) and a relative they have already bound
+ *    (ALREADY_BOUND: rate-limit upsert, registry lookup, the locking transaction, rollback);
+ *  - listRecords: sharers with 100 records each read their first, second and third pages.
+ * Each connection is its own user, as on phones.
+ */
+import { openPg } from '../server/db/pg';
+import { listRecords } from '../server/usecases/records';
+import { idCheckChar } from '../src/rules/idNumber';
+import { apiRequest, startGateway } from './lib/gateway';
+import { httpLoad, type AcRequest } from './lib/http-load';
+import { log, ms } from './lib/options';
+import { freshPgDatabase } from './lib/pg';
+import { waitForQuiet } from './lib/quiet';
+import { insertRecordInstitutions, insertSettlementsFor } from './lib/records-seed';
+import { benchApp, binding, insertBindings, insertPeople, insertVerifiedUsers, makePeople } from './lib/seed';
+import { round } from './lib/stats';
+
+export const HTTP_CONNECTIONS = 50;
+const USERS = 200;
+
+/** A well-formed-looking number whose check character is wrong (SPEC 2.1 check 3). */
+function wrongCheckChar(idNumber: string): string {
+  const right = idCheckChar(idNumber.slice(0, 17));
+  const wrong = right === '0' ? '1' : '0';
+  return `${idNumber.slice(0, 17)}${wrong}`;
+}
+
+export async function benchHttp(): Promise<Record<string, number>> {
+  const database = await freshPgDatabase();
+  const db = openPg(database.url, 16);
+  let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
+  try {
+    const app = await benchApp(db);
+    const sharers = makePeople(USERS, { baseDate: '1960-01-01', insuranceType: 'employee', tag: '网关', balanceFen: () => 10_000_000 });
+    const relatives = makePeople(USERS, { baseDate: '1995-01-01', insuranceType: 'resident', tag: '网关亲属' });
+    await insertPeople(app, [...sharers, ...relatives]);
+    const bindings = sharers.map((s, i) => binding(s, relatives[i]!, new Date(Date.now() - 86_400_000 * 400 - i * 1000)));
+    await insertBindings(app, bindings);
+    const users = await insertVerifiedUsers(app, sharers);
+    const institutions = await insertRecordInstitutions(app);
+    await insertSettlementsFor(app.db, {
+      bindingIds: bindings.map((b) => b.bindingId),
+      perBinding: 100,
+      newest: new Date(),
+      spacingSeconds: 3 * 86_400,
+      institutions,
+      tag: 'http',
+    });
+    await db.exec('VACUUM (ANALYZE)');
+
+    gateway = await startGateway(app);
+    const bindPlan: AcRequest[][] = users.map((user, i) => [
+      apiRequest('bindRelative', { name: relatives[i]!.name, idNumber: wrongCheckChar(relatives[i]!.idNumber), relationship: 'child' }, user.token),
+      apiRequest('bindRelative', { name: relatives[i]!.name, idNumber: relatives[i]!.idNumber, relationship: 'child' }, user.token),
+    ]);
+    const recordsPlan: AcRequest[][] = [];
+    for (const user of users) {
+      const caller = { kind: 'user', userId: user.userId, phone: '', personId: user.person.personId } as const;
+      const first = await listRecords(app, caller, {});
+      const second = first.nextCursor ? await listRecords(app, caller, { cursor: first.nextCursor }) : undefined;
+      recordsPlan.push([
+        apiRequest('listRecords', {}, user.token),
+        apiRequest('listRecords', { cursor: first.nextCursor }, user.token),
+        apiRequest('listRecords', { cursor: second?.nextCursor }, user.token),
+      ]);
+    }
+
+    const run = async (label: string, plan: AcRequest[][], expect: RegExp) => {
+      await httpLoad({ url: gateway!.url, connections: HTTP_CONNECTIONS, seconds: Math.max(1, ms(2_000) / 1000), plan, expect });
+      await waitForQuiet(label);
+      log(`${label}: ${HTTP_CONNECTIONS} connections, ${ms(10_000) / 1000} s…`);
+      const result = await httpLoad({ url: gateway!.url, connections: HTTP_CONNECTIONS, seconds: Math.max(1, ms(10_000) / 1000), plan, expect });
+      log(`${label}: ${JSON.stringify({ rps: round(result.rps), ...result.latency, ac_p99: result.autocannonP99, status: result.statusCodes, mismatches: result.mismatches, errors: result.errors })}`);
+      // The same at a fixed offered rate (half the saturated rate): latency without queueing.
+      const rate = Math.max(50, Math.round(result.rps / 2 / 50) * 50);
+      log(`${label}: fixed ${rate} requests/s…`);
+      const paced = await httpLoad({ url: gateway!.url, connections: HTTP_CONNECTIONS, seconds: Math.max(1, ms(8_000) / 1000), plan, expect, overallRate: rate });
+      log(`${label} at ${rate}/s: ${JSON.stringify({ rps: round(paced.rps), ...paced.latency })}`);
+      return { ...result, rate, paced };
+    };
+    const bind = await run('bindRelative', bindPlan, /"code":"(INVALID_ID_NUMBER|ALREADY_BOUND)"/);
+    const records = await run('listRecords', recordsPlan, /^\{"ok":true,"data":\{"items":\[\{/);
+    return {
+      bind_http_rps: round(bind.rps),
+      bind_http_p50_ms: round(bind.latency.p50),
+      bind_http_p99_ms: round(bind.latency.p99),
+      bind_http_unexpected_answers: bind.mismatches + bind.errors + bind.timeouts,
+      bind_http_at_rate_rps: bind.rate,
+      bind_http_at_rate_p99_ms: round(bind.paced.latency.p99),
+      records_http_rps: round(records.rps),
+      records_http_p50_ms: round(records.latency.p50),
+      records_http_p99_ms: round(records.latency.p99),
+      records_http_unexpected_answers: records.mismatches + records.errors + records.timeouts,
+      records_http_at_rate_rps: records.rate,
+      records_http_at_rate_p99_ms: round(records.paced.latency.p99),
+    };
+  } finally {
+    await gateway?.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    await database.drop();
+  }
+}

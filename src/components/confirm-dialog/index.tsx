@@ -1,0 +1,40 @@
+import type { ReactNode } from 'react';
+import { View, Text, Button } from '@tarojs/components';
+import './index.scss';
+
+export interface ConfirmDialogProps {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirmText: string;
+  cancelText?: string;
+  tone?: 'primary' | 'danger';
+  busy?: boolean;
+  error?: string | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+}
+
+/** A modal that says what will happen before it happens. Buttons: `.dialog-confirm`, `.dialog-cancel`. */
+export default function ConfirmDialog(props: ConfirmDialogProps) {
+  const { open, title, children, confirmText, cancelText = '取消', tone = 'primary', busy, error, onConfirm, onCancel } = props;
+  if (!open) return null;
+  return (
+    <View className='confirm-dialog'>
+      <View className='confirm-dialog__mask' onClick={busy ? undefined : onCancel} />
+      <View className='confirm-dialog__panel'>
+        <Text className='confirm-dialog__title'>{title}</Text>
+        <View className='confirm-dialog__body'>{children}</View>
+        {error && <View className='confirm-dialog__error'>{error}</View>}
+        <View className='confirm-dialog__buttons'>
+          <Button className='dialog-cancel' disabled={busy || undefined} onClick={busy ? undefined : onCancel}>
+            {cancelText}
+          </Button>
+          <Button className={`dialog-confirm dialog-confirm--${tone}`} loading={busy} disabled={busy || undefined} onClick={busy ? undefined : onConfirm}>
+            {confirmText}
+          </Button>
+        </View>
+      </View>
+    </View>
+  );
+}

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '家庭共济',
+  enablePullDownRefresh: true,
+});

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '确认开通家庭共济',
+});

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '共济亲属',
+  enablePullDownRefresh: true,
+});

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '为什么共济不成功？',
+});

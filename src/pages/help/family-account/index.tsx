@@ -1,0 +1,273 @@
+import { useState } from 'react';
+import { View, Text, Button } from '@tarojs/components';
+import Taro, { useLoad, usePullDownRefresh } from '@tarojs/taro';
+import Banner from '@/components/banner';
+import ConfirmDialog from '@/components/confirm-dialog';
+import FamilyCode from '@/components/family-code';
+import IdNumberField, { idNumberReady } from '@/components/id-number-field';
+import ListState, { type ListStatus } from '@/components/list-state';
+import RelationshipPicker from '@/components/relationship-picker';
+import TextField from '@/components/text-field';
+import { useSignedIn } from '@/hooks/useSignedIn';
+import { RELATIONSHIP_LABELS, RELATIONSHIPS, type Relationship } from '@/rules/relationship';
+import { callFunction } from '@/services/cloud';
+import type { CloudError, FamilyCode as FamilyCodeData, FamilyMember } from '@/services/cloud/types';
+import { ROUTES, go } from '@/services/routes';
+import { useRelativeDraft } from '@/stores/relativeDraft';
+import { placeError } from '@/utils/formErrors';
+import { INSURANCE_TYPE_LABELS } from '@/utils/labels';
+import './index.scss';
+
+/** SPEC 2.5: a family account holds at most 5 relatives. */
+const FAMILY_ACCOUNT_LIMIT = 5;
+const FIELDS = ['relationship', 'name', 'idNumber'] as const;
+
+const COMPARISON: Array<{ aspect: string; family: string; mutual: string }> = [
+  { aspect: '花谁的钱', family: '家人自己的医保待遇', mutual: '您的职工医保个人账户余额' },
+  { aspect: '怎么用', family: '替家人出示其本人的医保码', mutual: '家人结算时自动从您的账户扣款' },
+  { aspect: '谁能开通', family: '实名认证的用户', mutual: '参保正常的职工医保参保人' },
+  { aspect: '最多几人', family: `${FAMILY_ACCOUNT_LIMIT}人`, mutual: '按参保地政策，一般8人' },
+];
+
+/** The difference between 亲情账户 and 家庭共济; family-account members and their short-lived codes. */
+export default function FamilyAccountPage() {
+  useSignedIn();
+  const [members, setMembers] = useState<FamilyMember[]>([]);
+  const [status, setStatus] = useState<ListStatus>('loading');
+  const [error, setError] = useState<CloudError | null>(null);
+  const [shown, setShown] = useState<{ memberId: string; code: FamilyCodeData } | null>(null);
+  const [codeError, setCodeError] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<FamilyMember | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [dialogError, setDialogError] = useState<string | null>(null);
+
+  const [adding, setAdding] = useState(false);
+  const [relationship, setRelationship] = useState<Relationship | null>(null);
+  const [name, setName] = useState('');
+  const [idNumber, setIdNumber] = useState('');
+  const [formError, setFormError] = useState<CloudError | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  const load = async () => {
+    setStatus('loading');
+    const answer = await callFunction('listFamilyAccount', {});
+    if (answer.ok) {
+      setMembers(answer.data.members);
+      setError(null);
+      setStatus('ready');
+    } else {
+      setError(answer.error);
+      setStatus('error');
+    }
+  };
+
+  useLoad(() => void load());
+  usePullDownRefresh(async () => {
+    await load();
+    void Taro.stopPullDownRefresh();
+  });
+
+  const showCode = async (memberId: string) => {
+    setCodeError(null);
+    const answer = await callFunction('showFamilyCode', { memberId });
+    if (answer.ok) setShown({ memberId, code: answer.data });
+    else setCodeError(answer.error.message);
+  };
+
+  const remove = async () => {
+    if (!removing) return;
+    setBusy(true);
+    setDialogError(null);
+    const answer = await callFunction('removeFamilyAccount', { memberId: removing.memberId });
+    setBusy(false);
+    if (!answer.ok) {
+      setDialogError(answer.error.message);
+      return;
+    }
+    setMembers((list) => list.filter((m) => m.memberId !== removing.memberId));
+    if (shown?.memberId === removing.memberId) setShown(null);
+    setRemoving(null);
+  };
+
+  const setUpMutualAid = (member: FamilyMember) => {
+    useRelativeDraft.getState().prefill({ name: member.name, idNumberMasked: member.idNumberMasked, relationship: member.relationship });
+    go(ROUTES.relativeAdd);
+  };
+
+  const placed = placeError(formError, FIELDS, { RELATIVE_NOT_INSURED: 'idNumber', SELF_BINDING: 'idNumber', ALREADY_BOUND: 'idNumber' });
+  const ready = relationship !== null && name.trim() !== '' && idNumberReady(idNumber) && !submitting;
+
+  const add = async () => {
+    if (!ready || !relationship) return;
+    setSubmitting(true);
+    setFormError(null);
+    const answer = await callFunction('addFamilyAccount', { name: name.trim(), idNumber, relationship });
+    setSubmitting(false);
+    if (!answer.ok) {
+      setFormError(answer.error);
+      return;
+    }
+    setMembers((list) => [...list, answer.data.member]);
+    setAdding(false);
+    setRelationship(null);
+    setName('');
+    setIdNumber('');
+    void Taro.showToast({ title: '已添加到亲情账户', icon: 'success' });
+  };
+
+  return (
+    <View className='page family-account'>
+      <View className='card fa-explain'>
+        <Text className='fa-explain__text'>
+          亲情账户只是帮家人出示他们自己的医保码，看病花的是家人自己的医保待遇，您的个人账户一分钱也不会动。
+        </Text>
+        <Text className='fa-explain__text'>
+          家庭共济才是用您的职工医保个人账户余额为家人付费；只加了亲情账户、没开通家庭共济，结算时就不会用您的钱。
+        </Text>
+      </View>
+
+      <View className='fa-compare'>
+        <View className='fa-compare__col fa-compare__col--family'>
+          <Text className='fa-compare__title'>亲情账户</Text>
+          <View className='fa-flow'>
+            <Text className='fa-flow__box'>您的手机</Text>
+            <Text className='fa-flow__arrow'>出示 ↓</Text>
+            <Text className='fa-flow__box'>家人本人的医保码</Text>
+            <Text className='fa-flow__arrow'>↓</Text>
+            <Text className='fa-flow__box'>家人自己的待遇支付</Text>
+          </View>
+          <Text className='fa-compare__money'>您的账户：不动</Text>
+        </View>
+        <View className='fa-compare__col fa-compare__col--mutual'>
+          <Text className='fa-compare__title'>家庭共济</Text>
+          <View className='fa-flow'>
+            <Text className='fa-flow__box'>您的个人账户</Text>
+            <Text className='fa-flow__arrow'>扣款 ↓</Text>
+            <Text className='fa-flow__box'>家人的医药费</Text>
+            <Text className='fa-flow__arrow'>↓</Text>
+            <Text className='fa-flow__box'>每笔记录可查</Text>
+          </View>
+          <Text className='fa-compare__money'>您的账户：付钱</Text>
+        </View>
+      </View>
+      <View className='card fa-table'>
+        {COMPARISON.map((row) => (
+          <View key={row.aspect} className='fa-table__row'>
+            <Text className='fa-table__aspect'>{row.aspect}</Text>
+            <Text className='fa-table__cell'>{row.family}</Text>
+            <Text className='fa-table__cell fa-table__cell--mutual'>{row.mutual}</Text>
+          </View>
+        ))}
+      </View>
+
+      <Text className='section-title'>我的亲情账户（最多{FAMILY_ACCOUNT_LIMIT}人）</Text>
+      <Banner message={codeError} />
+      <ListState
+        status={status}
+        count={members.length}
+        emptyText='亲情账户里还没有家人'
+        errorText={error?.message}
+        onRetry={() => void load()}
+      >
+        {members.map((member) => (
+          <View key={member.memberId} className='card fa-member'>
+            <View className='fa-member__head'>
+              <Text className='fa-member__name'>{member.name}</Text>
+              <Text className='fa-member__relation'>{RELATIONSHIP_LABELS[member.relationship]}</Text>
+              <Text className={`fa-member__tag fa-member__tag--${member.hasMutualAid ? 'mutual' : 'only'}`}>
+                {member.hasMutualAid ? '已开通家庭共济' : '未开通家庭共济'}
+              </Text>
+            </View>
+            <Text className='fa-member__id'>
+              {member.idNumberMasked} · {INSURANCE_TYPE_LABELS[member.insuranceType]}
+            </Text>
+            {!member.hasMutualAid && (
+              <Text className='fa-member__hint'>只在亲情账户中：{member.name}看病时不会使用您的个人账户。</Text>
+            )}
+            <View className='fa-member__actions'>
+              <Button className='small-button small-button--plain member-remove' onClick={() => setRemoving(member)}>
+                移除
+              </Button>
+              {!member.hasMutualAid && (
+                <Button className='small-button small-button--plain member-mutual' onClick={() => setUpMutualAid(member)}>
+                  开通家庭共济
+                </Button>
+              )}
+              <Button className='small-button small-button--primary member-code' onClick={() => void showCode(member.memberId)}>
+                出示医保码
+              </Button>
+            </View>
+            {shown?.memberId === member.memberId && (
+              <FamilyCode code={shown.code} onRefresh={() => void showCode(member.memberId)} onClose={() => setShown(null)} />
+            )}
+          </View>
+        ))}
+      </ListState>
+
+      {!adding ? (
+        members.length < FAMILY_ACCOUNT_LIMIT && (
+          <Button className='secondary-button fa-open-add' onClick={() => setAdding(true)}>
+            添加亲情账户成员
+          </Button>
+        )
+      ) : (
+        <View className='card fa-form'>
+          <Text className='fa-form__title'>添加亲情账户成员</Text>
+          <Banner message={placed.banner} />
+          <RelationshipPicker
+            options={RELATIONSHIPS}
+            value={relationship}
+            onChange={(value) => {
+              setRelationship(value);
+              setFormError(null);
+            }}
+            error={placed.fields.relationship}
+          />
+          <TextField
+            label='姓名'
+            value={name}
+            onInput={(value) => {
+              setName(value);
+              setFormError(null);
+            }}
+            inputClassName='fa-name'
+            placeholder='与身份证一致的姓名'
+            maxlength={64}
+            error={placed.fields.name}
+          />
+          <IdNumberField
+            value={idNumber}
+            onInput={(value) => {
+              setIdNumber(value);
+              setFormError(null);
+            }}
+            inputClassName='fa-id'
+            serverError={placed.fields.idNumber}
+          />
+          <Button className='primary-button fa-submit' disabled={(!ready) || undefined} loading={submitting} onClick={add}>
+            添加到亲情账户
+          </Button>
+          <Text className='text-button fa-cancel' onClick={() => setAdding(false)}>
+            取消
+          </Text>
+        </View>
+      )}
+
+      <ConfirmDialog
+        open={removing !== null}
+        title={`把${removing?.name ?? ''}移出亲情账户？`}
+        confirmText='确认移除'
+        tone='danger'
+        busy={busy}
+        error={dialogError}
+        onConfirm={() => void remove()}
+        onCancel={() => {
+          setRemoving(null);
+          setDialogError(null);
+        }}
+      >
+        <Text>移除后不能再为{removing?.name}出示医保码。家庭共济不受影响：如已开通，仍会照常支付。</Text>
+      </ConfirmDialog>
+    </View>
+  );
+}
