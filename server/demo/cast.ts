@@ -100,9 +100,9 @@ export const DEMO_SETTLEMENTS = [
 
 /** What the start-up text lists: each demo phone and what it shows. */
 export const DEMO_GUIDE: Array<{ phone: string; who: string; shows: string }> = [
-  { phone: '13800000001', who: '张伟（职工，石家庄，余额¥3,000）', shows: '共济人：配偶、子女已绑定，妹妹已解绑；父亲只在亲情账户（FAMILY_ACCOUNT_ONLY）；可添加母亲王秀兰；试各种绑定错误' },
+  { phone: '13800000001', who: '张伟（职工，石家庄，余额¥3,000.00）', shows: '共济人：配偶、子女已绑定，妹妹已解绑；父亲只在亲情账户（FAMILY_ACCOUNT_ONLY）；可添加母亲王秀兰；试各种绑定错误' },
   { phone: '13800000002', who: '李娜（居民，配偶）', shows: '被共济人：看到张伟为她支付的记录；诊断结果 OK；金额很大时 BALANCE_LOW' },
-  { phone: '13800000003', who: '王芳（职工，余额¥0）', shows: '为母亲赵秀英共济：BALANCE_ZERO' },
+  { phone: '13800000003', who: '王芳（职工，余额¥0.00）', shows: '为母亲赵秀英共济：BALANCE_ZERO' },
   { phone: '13800000004', who: '刘强（居民医保）', shows: '添加亲属：SHARER_NOT_EMPLOYEE' },
   { phone: '13800000005', who: '陈静（职工，唐山，未实名）', shows: '实名认证流程；唐山只允许配偶、父母、子女在本统筹区共济：添加表单只列这三种关系（接口添加弟弟陈浩为兄弟姐妹 → RELATIONSHIP_NOT_ALLOWED），添加北京周敏 → OUT_OF_REGION' },
   { phone: '13800000006', who: '孙丽（职工，已绑定8人）', shows: '再添加孙九：LIMIT_REACHED' },
