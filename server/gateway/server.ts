@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
@@ -18,6 +19,29 @@ function invalid(field: string, message: string): Envelope {
   return { ok: false, error: { code: 'INVALID_INPUT', message, field } };
 }
 
+/**
+ * Bytes on a connection that are no HTTP request the server can read (a broken Content-Length or
+ * chunk, a body sent without framing, a header over Node's limit, a timeout): the answer is still
+ * an envelope, as fastify's default handler would answer with its own shape, then the connection
+ * closes as Node's default does.
+ */
+function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, envelope] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', invalid('headers', '请求头过大，请检查后重试')]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', invalid('event', '请求超时，请重试')]
+        : [400, 'Bad Request', invalid('event', '请求格式不正确，请检查后重试')];
+  const body = JSON.stringify(envelope);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 function bearerOf(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -34,6 +58,7 @@ export async function buildGateway(app: App, functions: ReadonlyMap<string, Clou
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
+    clientErrorHandler,
     // JSON bodies: fastify's parser refuses __proto__ and constructor pollution.
   });
 

@@ -6,6 +6,9 @@ import { isPoolingRegionCode } from '../../src/rules/region';
 
 /** Field schemas shared by the cloud functions' events. One place for each input rule. */
 const noControlChars = /^[^\u0000-\u001f\u007f]*$/;
+/** Half of a surrogate pair on its own: not text PostgreSQL can store (and jsonb refuses it outright). */
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const wellFormed = (text: string): boolean => !loneSurrogate.test(text);
 
 export const phoneField = z.string().regex(/^1[3-9][0-9]{9}$/, '请输入11位中国大陆手机号码');
 export const codeField = z.string().regex(/^[0-9]{6}$/, '验证码为6位数字');
@@ -14,7 +17,15 @@ export const personNameField = z
   .trim()
   .min(1, '请输入姓名')
   .max(64, '姓名过长')
-  .regex(noControlChars, '姓名含有不可见字符');
+  .regex(noControlChars, '姓名含有不可见字符')
+  .refine(wellFormed, '姓名含有无法识别的字符');
+export const institutionNameField = z
+  .string()
+  .trim()
+  .min(1, '请输入机构名称')
+  .max(100, '机构名称过长')
+  .regex(noControlChars, '机构名称含有不可见字符')
+  .refine(wellFormed, '机构名称含有无法识别的字符');
 /** Only the shape here: the ID number rules (GB 11643) run in the use case, in SPEC order. */
 export const idNumberField = z.string().max(64, '身份证号码过长');
 export const relationshipField = z.enum(RELATIONSHIPS, { message: '请选择与本人的关系' });
@@ -34,7 +45,10 @@ export const serialNoField = z
 export const institutionCodeField = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,32}$/, '机构编码只能包含字母、数字、下划线和短横线，最长32位');
-export const dateField = z.string().refine(isValidDate, '日期格式应为 YYYY-MM-DD');
+/** From 1900 on: year 0 and earlier are no dates PostgreSQL (or PGlite's encoding of them) accepts. */
+export const dateField = z
+  .string()
+  .refine((text) => isValidDate(text) && text >= '1900-01-01', '日期格式应为 YYYY-MM-DD，且不早于 1900-01-01');
 export const cursorField = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, '分页游标无效');
 export const limitField = z.number().int('每页条数应为整数').min(1, '每页至少1条').max(100, '每页最多100条');
 /** Six digits whose province part exists on the mainland (as setPolicy's scope), not just any six digits. */

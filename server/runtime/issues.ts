@@ -18,8 +18,11 @@ export function firstIssue(error: z.ZodError): { field: string; message: string 
   switch (issue.code) {
     case 'unrecognized_keys': {
       const key = issue.keys[0] ?? '';
-      path = [...path, key];
-      message = `不支持的参数：${key.slice(0, 40)}`;
+      // The key is the caller's own text: name it, but never echo more than 40 characters of it.
+      const characters = Array.from(key);
+      const shown = characters.length > 40 ? `${characters.slice(0, 40).join('')}…` : key;
+      path = [...path, shown];
+      message = `不支持的参数：${shown}`;
       break;
     }
     case 'invalid_type':

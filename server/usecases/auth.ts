@@ -57,28 +57,29 @@ export async function login(
   const { limits } = app.config;
   await hitRateLimit(app, `login:${input.phone}`, limits.loginAttemptsPerHour, HOUR, '登录尝试过于频繁，请一小时后再试');
   const now = app.clock.now();
-  const rows = await app.db.query<{ code_digest: string; expires_at: Date; failed_attempts: number; used_at: Date | null }>(
-    'SELECT code_digest, expires_at, failed_attempts, used_at FROM login_codes WHERE phone = $1',
-    [input.phone],
+  // Every try takes one of the code's CODE_MAX_FAILURES tries before it is compared, in one
+  // atomic update: however many guesses arrive at once, no more than that many are ever
+  // compared with the code. (A read of the count before the comparison would let a burst of
+  // guesses all pass the check before any of them is counted.) The right code's try counts
+  // too, which changes nothing: the code is used up by it.
+  const claimed = await app.db.query<{ code_digest: string; failed_attempts: number }>(
+    `UPDATE login_codes SET failed_attempts = failed_attempts + 1
+     WHERE phone = $1 AND used_at IS NULL AND expires_at > $2 AND failed_attempts < $3
+     RETURNING code_digest, failed_attempts`,
+    [input.phone, now, limits.codeMaxFailures],
   );
-  const row = rows[0];
-  if (!row || row.used_at || row.expires_at <= now || row.failed_attempts >= limits.codeMaxFailures) {
-    fail('INVALID_CODE', '验证码已失效，请重新获取验证码');
-  }
+  const row = claimed[0];
+  if (!row) fail('INVALID_CODE', '验证码已失效，请重新获取验证码');
   if (!sameSecret(row.code_digest, codeDigest(app, input.phone, input.code))) {
-    const updated = await app.db.query<{ failed_attempts: number }>(
-      'UPDATE login_codes SET failed_attempts = failed_attempts + 1 WHERE phone = $1 RETURNING failed_attempts',
-      [input.phone],
-    );
-    const left = limits.codeMaxFailures - Number(updated[0]?.failed_attempts ?? limits.codeMaxFailures);
+    const left = limits.codeMaxFailures - Number(row.failed_attempts);
     fail('INVALID_CODE', left > 0 ? `验证码错误，还可尝试 ${left} 次` : '验证码错误次数过多，请重新获取验证码');
   }
   // One use: only the first of two racing logins with the same code gets the row.
   const consumed = await app.db.query(
     `UPDATE login_codes SET used_at = $2
-     WHERE phone = $1 AND code_digest = $3 AND used_at IS NULL AND expires_at > $2 AND failed_attempts < $4
+     WHERE phone = $1 AND code_digest = $3 AND used_at IS NULL AND expires_at > $2
      RETURNING phone`,
-    [input.phone, now, row.code_digest, limits.codeMaxFailures],
+    [input.phone, now, row.code_digest],
   );
   if (consumed.length === 0) fail('INVALID_CODE', '验证码已失效，请重新获取验证码');
   return signIn(app, source, input.phone);

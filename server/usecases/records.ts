@@ -66,7 +66,13 @@ function decodeCursor(cursor: string): Cursor {
     if (Array.isArray(value) && value.length === 3 && value.every((part) => typeof part === 'string')) {
       const [at, id, total] = value as [string, string, string];
       const date = new Date(at);
-      if (!Number.isNaN(date.getTime()) && /^[0-9a-f-]{36}$/.test(id) && /^[0-9]{1,18}$/.test(total)) {
+      const year = date.getUTCFullYear();
+      // The cursor comes back from the client: every part is checked before it reaches SQL or the answer.
+      if (
+        !Number.isNaN(date.getTime()) && year >= 1900 && year <= 9999 &&
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) &&
+        /^[0-9]{1,16}$/.test(total) && BigInt(total) <= BigInt(Number.MAX_SAFE_INTEGER)
+      ) {
         return { at: date, id, total: BigInt(total) };
       }
     }
