@@ -4,13 +4,15 @@ import type { Envelope } from '../../server/runtime/envelope';
 import { pgAvailable } from '../support/adapters';
 import { ledgerMismatches, Harness, type TestPerson, type TestUser } from '../support/harness';
 import { freshPostgres } from '../support/postgres';
+import { installCommitLog } from '../reliability/model/commitLog';
 import { personId, seededRandom, TickingClock, type RefundData, type SettleData } from './fixtures';
 
 /**
  * SPEC 2.2 item 5 under real concurrency: PostgreSQL with a pool of 16 connections, every
- * request through the real cloud function. The clock ticks at every reading, so the
- * `created_at` of each settlement and ledger entry (read while the accounts are locked) gives
- * the exact order in which the database serialized them, and the tests replay that order.
+ * request through the real cloud function. A test-only commit log (a deferred trigger that
+ * draws a sequence number at COMMIT, while the row locks are still held: see
+ * tests/reliability/model/commitLog.ts) gives the order in which the database serialized the
+ * settlements, and the tests replay that order.
  */
 const POOL_SIZE = 16;
 const REGION = '130100';
@@ -24,6 +26,7 @@ interface SettlementRow {
   mulaid_failure: string | null;
   sharer_id: string | null;
   created_at: Date;
+  seq: bigint | null;
   balance_after_fen: bigint | null;
 }
 
@@ -40,6 +43,7 @@ describe('settlement under concurrency on postgres', () => {
     if (skip) return;
     handle = await freshPostgres(POOL_SIZE);
     harness = await Harness.create(handle.db, {}, new TickingClock());
+    await installCommitLog(handle.db);
     // Ten relatives per sharer need a higher limit than the default eight.
     await harness.ok('setPolicy', { scope: REGION, maxRelatives: 20 }, harness.adminKey);
   }, 60_000);
@@ -62,9 +66,10 @@ describe('settlement under concurrency on postgres', () => {
   async function settlementsInOrder(code: string): Promise<SettlementRow[]> {
     return h().app.db.query<SettlementRow>(
       `SELECT s.settlement_id, s.serial_no, s.patient_id, s.amount_fen, s.mulaid_pay_fen, s.mulaid_failure, s.sharer_id, s.created_at,
-              l.balance_after_fen
+              c.seq, l.balance_after_fen
        FROM settlements s LEFT JOIN ledger_entries l ON l.entry_id = s.mulaid_entry_id
-       WHERE s.institution_code = $1 ORDER BY s.created_at, s.settlement_id`,
+       LEFT JOIN reliability_commit_log c ON c.kind = 'settlement' AND c.row_id = s.settlement_id
+       WHERE s.institution_code = $1 ORDER BY c.seq`,
       [code],
     );
   }
@@ -154,7 +159,7 @@ describe('settlement under concurrency on postgres', () => {
 
       // Replay in the order of the database: each payment was covered by the balance at that
       // moment, and each INSUFFICIENT_BALANCE happened when the balance could not cover it.
-      expect(new Set(rows.map((r) => r.created_at.getTime())).size).toBe(rows.length);
+      expect(rows.every((r) => r.seq !== null)).toBe(true);
       let running = BigInt(opening);
       for (const row of rows) {
         if (row.mulaid_failure === 'INSUFFICIENT_BALANCE') {

@@ -1,0 +1,881 @@
+import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
+import type { Envelope } from '../../../server/runtime/envelope';
+import { maskIdNumber } from '../../../src/rules/mask';
+import type { Harness } from '../../support/harness';
+import { readCommitted, type CommittedEntry, type CommittedRefund, type CommittedSettlement } from './commitLog';
+import type { AbstractOp, OpKind, PolicyPatch } from './generator';
+import { databaseInvariants } from './invariants';
+import {
+  cloneStructure,
+  eligibleBindings,
+  expectedRefund,
+  expectedSettle,
+  totalBalance,
+  type BindingState,
+  type SettleKind,
+  type SettlementState,
+  type SettleOutcome,
+  type Structure,
+  type Totals,
+} from './state';
+import type { Group, Member, World } from './world';
+
+/**
+ * Runs batches of operations concurrently through the real cloud functions and compares
+ * everything that happened with the model.
+ *
+ * Within a batch the model cannot know the interleaving in advance, so it learns it
+ * afterwards from the commit log (commitLog.ts) and replays the committed settlements,
+ * refunds and top-ups in that order, predicting each answer exactly. The one thing a
+ * settlement reads without a lock is the structure (bindings, sharer status, policy), read
+ * before it locks the accounts; so the runner allows at most one structural change per group
+ * and batch, and a settlement of that group must match the structure either before or after
+ * that change.
+ */
+const KINDS: readonly SettleKind[] = ['outpatient', 'inpatient', 'pharmacy'];
+
+interface SettleData {
+  settlementId: string;
+  selfAcctPay: number;
+  acctMulaidPay: number;
+  acctPay: number;
+  cashPay: number;
+  mulaidFailure: null | 'NO_SHARER' | 'INSUFFICIENT_BALANCE';
+  sharer?: { name: string; idNumberMasked: string };
+}
+interface RefundData {
+  refundId: string;
+  toMulaid: number;
+  toSelf: number;
+}
+interface RefundDone {
+  institution: string;
+  refundSerialNo: string;
+  serialNo: string;
+  amountFen: number;
+  answer: RefundData;
+}
+
+type Concrete =
+  | { kind: 'settle'; group: Group; patient: Member; institution: { code: string; key: string }; body: SettleBody; copies: number }
+  | { kind: 'settleAgain'; original: SettlementState; body: SettleBody; conflict: boolean }
+  | { kind: 'refund'; settlement: SettlementState; refundSerialNo: string; amount: bigint; copies: number }
+  | { kind: 'refundAgain'; refund: RefundDone }
+  | { kind: 'refundUnknown'; institution: { code: string; key: string }; serialNo: string; refundSerialNo: string }
+  | { kind: 'topUp'; group: Group; member: Member; target: number }
+  | { kind: 'unbind'; group: Group; binding: BindingState; by: Member }
+  | { kind: 'rebind'; group: Group; sharer: Member; patient: Member }
+  | { kind: 'policy'; group: Group; patch: PolicyPatch }
+  | { kind: 'status'; group: Group; sharer: Member; active: boolean };
+
+interface SettleBody {
+  serialNo: string;
+  patientIdNumber: string;
+  kind: SettleKind;
+  amountFen: number;
+}
+
+export class ModelViolation extends Error {}
+
+export interface RunStats {
+  batches: number;
+  /** Operations run, by kind (a duplicate delivery counts once here, see `deliveries`). */
+  ops: Record<OpKind, number>;
+  /** Operations the resolver skipped (nothing to pick, or a second structural change in a group). */
+  skipped: number;
+  /** Calls made to the cloud functions. */
+  deliveries: number;
+  outcomes: Record<string, number>;
+  /** Individual comparisons between the system and the model that held. */
+  checks: number;
+  /** Full database sweeps (invariants.ts) that found nothing. */
+  sweeps: number;
+  /** Seconds spent inside the batches' calls (excluding checks). */
+  callSeconds: number;
+}
+
+export function emptyStats(): RunStats {
+  return {
+    batches: 0,
+    ops: { settle: 0, settleAgain: 0, refund: 0, refundAgain: 0, refundUnknown: 0, topUp: 0, unbind: 0, rebind: 0, policy: 0, status: 0 },
+    skipped: 0,
+    deliveries: 0,
+    outcomes: {},
+    checks: 0,
+    sweeps: 0,
+    callSeconds: 0,
+  };
+}
+
+export function mergeStats(into: RunStats, from: RunStats): void {
+  into.batches += from.batches;
+  for (const k of Object.keys(into.ops) as OpKind[]) into.ops[k] += from.ops[k];
+  into.skipped += from.skipped;
+  into.deliveries += from.deliveries;
+  for (const [k, v] of Object.entries(from.outcomes)) into.outcomes[k] = (into.outcomes[k] ?? 0) + v;
+  into.checks += from.checks;
+  into.sweeps += from.sweeps;
+  into.callSeconds += from.callSeconds;
+}
+
+function fen(value: bigint | number): string {
+  return `${value}`;
+}
+
+function isStructural(op: Concrete): op is Extract<Concrete, { kind: 'unbind' | 'rebind' | 'policy' | 'status' }> {
+  return op.kind === 'unbind' || op.kind === 'rebind' || op.kind === 'policy' || op.kind === 'status';
+}
+
+export class ModelRunner {
+  readonly stats = emptyStats();
+  private structure: Structure;
+  private readonly balances: Map<string, bigint>;
+  private readonly totals: Totals;
+  private readonly settlements: SettlementState[] = [];
+  private readonly settlementByKey = new Map<string, SettlementState>();
+  private readonly settlementById = new Map<string, SettlementState>();
+  private readonly refunds: RefundDone[] = [];
+  /** Each account's balance as its ledger entries say, replayed in commit order. */
+  private readonly ledgerBalance = new Map<string, bigint>();
+  private readonly ledgerTotals: Totals;
+  private lastSeq = 0n;
+  /** Bindings that ended, with nothing more to decide: kept out of the structure (which stays small). */
+  private readonly endedBindings = new Set<string>();
+  private readonly serials = new Map<string, number>();
+  private refundSerial = 0;
+  private violations: string[] = [];
+  private batchLabel = '';
+
+  constructor(
+    private readonly h: Harness,
+    private readonly world: World,
+    private readonly options: { tag: string; sweepEvery: number; seed: number },
+  ) {
+    this.structure = cloneStructure(world.structure);
+    this.balances = new Map(world.balances);
+    this.totals = { ...world.totals };
+    this.ledgerTotals = { opening: 0n, credit: 0n, correction: 0n, self_pay: 0n, mulaid_pay: 0n, refund: 0n };
+  }
+
+  private check(condition: boolean, message: () => string): boolean {
+    if (condition) this.stats.checks += 1;
+    else this.violations.push(`${this.batchLabel}: ${message()}`);
+    return condition;
+  }
+
+  private outcome(name: string): void {
+    this.stats.outcomes[name] = (this.stats.outcomes[name] ?? 0) + 1;
+  }
+
+  private throwIfViolated(): void {
+    if (this.violations.length === 0) return;
+    const shown = this.violations.slice(0, 12);
+    const more = this.violations.length - shown.length;
+    throw new ModelViolation(`${shown.join('\n')}${more > 0 ? `\n… and ${more} more` : ''}`);
+  }
+
+  /** Reads the set-up's ledger entries, so later batches start from the ledger's own balances. */
+  async start(): Promise<void> {
+    this.batchLabel = 'set-up';
+    const committed = await readCommitted(this.h.app.db, 0n);
+    this.replayLedger(committed.entries, new Map());
+    this.lastSeq = committed.lastSeq;
+    for (const [personId, balance] of this.balances) {
+      this.check((this.ledgerBalance.get(personId) ?? 0n) === balance, () => `opening of ${personId}: ledger ${this.ledgerBalance.get(personId)} ≠ ${balance}`);
+    }
+    await this.compareBalances();
+    this.throwIfViolated();
+  }
+
+  // ---------------------------------------------------------------- resolution
+
+  private nextSerial(institution: string): string {
+    const n = (this.serials.get(institution) ?? 0) + 1;
+    this.serials.set(institution, n);
+    // The same serial strings at every institution: each institution has its own namespace.
+    return `${this.options.tag}-${n}`;
+  }
+
+  private resolve(ops: AbstractOp[]): Concrete[] {
+    const out: Concrete[] = [];
+    const structuralGroups = new Set<number>();
+    const registryPersons = new Set<string>();
+    const groups = this.world.groups;
+    const groupOf = (n: number): Group => groups[n % groups.length]!;
+    for (const op of ops) {
+      let concrete: Concrete | undefined;
+      switch (op.kind) {
+        case 'settle': {
+          const group = groupOf(op.group);
+          const patient = group.patients[op.patient % group.patients.length]!;
+          const institution = this.world.institutions[op.institution % this.world.institutions.length]!;
+          let amount: number;
+          if (op.amount.mode === 'random') amount = op.amount.value;
+          else {
+            // A bill of exactly what the accounts hold (±1 fen): the boundary of every rule.
+            const sharer = group.sharers[op.amount.sharer % group.sharers.length]!;
+            const own = patient.hasAccount ? (this.balances.get(patient.personId) ?? 0n) : 0n;
+            amount = Math.max(1, Number((this.balances.get(sharer.personId) ?? 0n) + own) + op.amount.delta);
+          }
+          concrete = {
+            kind: 'settle',
+            group,
+            patient,
+            institution,
+            body: { serialNo: this.nextSerial(institution.code), patientIdNumber: patient.idNumber, kind: KINDS[op.billKind % 3]!, amountFen: amount },
+            copies: op.copies,
+          };
+          break;
+        }
+        case 'settleAgain': {
+          if (this.settlements.length === 0) break;
+          const original = this.settlements[op.pick % this.settlements.length]!;
+          const patient = this.world.persons.get(original.patientId)!;
+          const body = { serialNo: original.serialNo, patientIdNumber: patient.idNumber, kind: original.kind, amountFen: original.amountFen + (op.conflict ? 1 : 0) };
+          concrete = { kind: 'settleAgain', original, body, conflict: op.conflict };
+          break;
+        }
+        case 'refund': {
+          if (this.settlements.length === 0) break;
+          // Mostly bills with something left to refund (recent ones first); 'over' asks for more than is left.
+          const open = this.openSettlements();
+          const pool = open.length > 0 && op.portion !== 'over' ? open : this.settlements;
+          const recent = Math.min(pool.length, 200);
+          const settlement = pool[pool.length - 1 - (op.pick % recent)]!;
+          const left = settlement.mulaidLeft + settlement.selfLeft;
+          let amount: bigint;
+          if (op.portion === 'over' || left === 0n) amount = left + BigInt(op.percent);
+          else if (op.portion === 'rest') amount = left;
+          else amount = (left * BigInt(op.percent)) / 100n > 0n ? (left * BigInt(op.percent)) / 100n : 1n;
+          concrete = { kind: 'refund', settlement, refundSerialNo: `${this.options.tag}-R${++this.refundSerial}`, amount, copies: op.copies };
+          break;
+        }
+        case 'refundAgain': {
+          if (this.refunds.length === 0) break;
+          concrete = { kind: 'refundAgain', refund: this.refunds[op.pick % this.refunds.length]! };
+          break;
+        }
+        case 'refundUnknown': {
+          const institution = this.world.institutions[op.institution % this.world.institutions.length]!;
+          concrete = { kind: 'refundUnknown', institution, serialNo: `${this.options.tag}-NONE`, refundSerialNo: `${this.options.tag}-R${++this.refundSerial}` };
+          break;
+        }
+        case 'topUp': {
+          const group = groupOf(op.group);
+          const accounts = [...group.sharers, ...group.patients.filter((p) => p.hasAccount)];
+          const member = accounts[op.who % accounts.length]!;
+          if (registryPersons.has(member.personId)) break;
+          registryPersons.add(member.personId);
+          concrete = { kind: 'topUp', group, member, target: op.target };
+          break;
+        }
+        case 'unbind': {
+          const group = groupOf(op.group);
+          if (structuralGroups.has(group.index)) break;
+          const active = this.groupBindings(group).filter((b) => b.status === 'active');
+          if (active.length === 0) break;
+          const binding = active[op.pick % active.length]!;
+          const by = this.world.persons.get(op.byRelative ? binding.patientId : binding.sharerId)!;
+          concrete = { kind: 'unbind', group, binding, by };
+          break;
+        }
+        case 'rebind': {
+          const group = groupOf(op.group);
+          if (structuralGroups.has(group.index)) break;
+          const live = new Set(this.groupBindings(group).filter((b) => b.status === 'active').map((b) => `${b.sharerId}:${b.patientId}`));
+          const free = group.sharers.flatMap((s) => group.patients.filter((p) => !live.has(`${s.personId}:${p.personId}`)).map((p) => ({ s, p })));
+          if (free.length === 0) break;
+          // Mostly pairs that can be bound again; now and then one the policy or status refuses.
+          const bindable = free.filter((f) => this.expectedBind(this.structure, f.s, f.p, group) === 'ok');
+          const pool = bindable.length > 0 && op.pick % 4 !== 0 ? bindable : free;
+          const pair = pool[Math.floor(op.pick / 4) % pool.length]!;
+          concrete = { kind: 'rebind', group, sharer: pair.s, patient: pair.p };
+          break;
+        }
+        case 'policy': {
+          const group = groupOf(op.group);
+          if (structuralGroups.has(group.index)) break;
+          concrete = { kind: 'policy', group, patch: op.patch };
+          break;
+        }
+        case 'status': {
+          const group = groupOf(op.group);
+          const sharer = group.sharers[op.sharer % group.sharers.length]!;
+          if (structuralGroups.has(group.index) || registryPersons.has(sharer.personId)) break;
+          registryPersons.add(sharer.personId);
+          concrete = { kind: 'status', group, sharer, active: op.active };
+          break;
+        }
+      }
+      if (!concrete) {
+        this.stats.skipped += 1;
+        continue;
+      }
+      if (isStructural(concrete)) structuralGroups.add(concrete.group.index);
+      this.stats.ops[concrete.kind] += 1;
+      out.push(concrete);
+    }
+    return out;
+  }
+
+  /** The most recent settlements that still have something to refund (a bounded look back). */
+  private openSettlements(): SettlementState[] {
+    const out: SettlementState[] = [];
+    for (let i = this.settlements.length - 1; i >= 0 && out.length < 200 && i >= this.settlements.length - 2_000; i -= 1) {
+      const s = this.settlements[i]!;
+      if (s.mulaidLeft + s.selfLeft > 0n) out.unshift(s);
+    }
+    return out;
+  }
+
+  private groupBindings(group: Group): BindingState[] {
+    const ids = new Set(group.patients.map((p) => p.personId));
+    return [...this.structure.bindings.values()].filter((b) => ids.has(b.patientId));
+  }
+
+  // ---------------------------------------------------------------- execution
+
+  private deliveries(op: Concrete): Array<() => Promise<Envelope<any>>> {
+    const h = this.h;
+    const times = <T>(n: number, f: () => Promise<Envelope<T>>) => Array.from({ length: n }, () => f);
+    switch (op.kind) {
+      case 'settle':
+        return times(op.copies, () => h.call('settle', op.body, op.institution.key));
+      case 'settleAgain':
+        return [() => h.call('settle', op.body, this.keyOf(op.original.institution))];
+      case 'refund':
+        return times(op.copies, () =>
+          h.call(
+            'refund',
+            { serialNo: op.settlement.serialNo, refundSerialNo: op.refundSerialNo, amountFen: Number(op.amount) },
+            this.keyOf(op.settlement.institution),
+          ),
+        );
+      case 'refundAgain':
+        return [
+          () =>
+            h.call(
+              'refund',
+              { serialNo: op.refund.serialNo, refundSerialNo: op.refund.refundSerialNo, amountFen: op.refund.amountFen },
+              this.keyOf(op.refund.institution),
+            ),
+        ];
+      case 'refundUnknown':
+        return [() => h.call('refund', { serialNo: op.serialNo, refundSerialNo: op.refundSerialNo, amountFen: 100 }, op.institution.key)];
+      case 'topUp':
+        return [() => h.call('upsertPersons', { persons: [this.registryRow(op.member, op.target)] }, h.adminKey)];
+      case 'unbind':
+        return [() => h.call('unbindRelative', { bindingId: op.binding.bindingId }, op.by.user.token)];
+      case 'rebind':
+        return [
+          () =>
+            h.call(
+              'bindRelative',
+              { name: op.patient.name, idNumber: op.patient.idNumber, relationship: op.group.relationship(op.sharer, op.patient) },
+              op.sharer.user.token,
+            ),
+        ];
+      case 'policy':
+        return [() => h.call('setPolicy', { scope: op.group.province, ...op.patch }, h.adminKey)];
+      case 'status':
+        return [() => h.call('upsertPersons', { persons: [{ ...this.registryRow(op.sharer), status: op.active ? 'active' : 'suspended' }] }, h.adminKey)];
+    }
+  }
+
+  private registryRow(member: Member, balanceFen?: number) {
+    const active = this.structure.sharerActive.get(member.personId) ?? true;
+    return {
+      idNumber: member.idNumber,
+      name: member.name,
+      insuranceType: member.hasAccount ? 'employee' : 'resident',
+      status: active ? 'active' : 'suspended',
+      poolingRegion: member.region,
+      ...(balanceFen !== undefined ? { balanceFen } : {}),
+    };
+  }
+
+  private keyOf(code: string): string {
+    const institution = this.world.institutions.find((i) => i.code === code);
+    if (!institution) throw new Error(`unknown institution ${code}`);
+    return institution.key;
+  }
+
+  /** Runs one batch: resolve, fire every delivery at once, then check it all. */
+  async runBatch(abstract: AbstractOp[], index: number): Promise<void> {
+    this.batchLabel = `batch ${index}`;
+    this.h.clock.advance(1);
+    const ops = this.resolve(abstract);
+    const calls: Array<{ op: number; call: () => Promise<Envelope<any>> }> = [];
+    ops.forEach((op, i) => this.deliveries(op).forEach((call) => calls.push({ op: i, call })));
+    // Interleave the deliveries (duplicates apart from each other), deterministically.
+    let state = (this.options.seed ^ (index * 0x9e3779b1)) >>> 0;
+    for (let i = calls.length - 1; i > 0; i -= 1) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      const j = state % (i + 1);
+      [calls[i], calls[j]] = [calls[j]!, calls[i]!];
+    }
+    const started = performance.now();
+    const envelopes = await Promise.all(calls.map((c) => c.call()));
+    this.stats.callSeconds += (performance.now() - started) / 1000;
+    this.stats.deliveries += calls.length;
+    const answers: Array<Array<Envelope<any>>> = ops.map(() => []);
+    calls.forEach((c, i) => answers[c.op]!.push(envelopes[i]!));
+
+    await this.checkBatch(ops, answers);
+    this.stats.batches += 1;
+    if (this.options.sweepEvery > 0 && this.stats.batches % this.options.sweepEvery === 0) await this.sweep();
+    this.throwIfViolated();
+  }
+
+  // ---------------------------------------------------------------- checking
+
+  private async checkBatch(ops: Concrete[], answers: Array<Array<Envelope<any>>>): Promise<void> {
+    const before = this.structure;
+    const after = cloneStructure(before);
+    const changedGroups = new Set<number>();
+
+    // Structural changes and top-ups: exact answers, and the structure after the batch.
+    ops.forEach((op, i) => {
+      const [envelope] = answers[i]!;
+      if (!envelope) return;
+      switch (op.kind) {
+        case 'unbind': {
+          changedGroups.add(op.group.index);
+          if (this.check(envelope.ok && envelope.data.binding?.status === 'unbound', () => `unbind ${op.binding.bindingId}: ${JSON.stringify(envelope)}`)) {
+            after.bindings.get(op.binding.bindingId)!.status = 'unbound';
+            this.outcome(op.by.personId === op.binding.sharerId ? 'unbind by sharer' : 'unbind by relative');
+          }
+          break;
+        }
+        case 'rebind': {
+          changedGroups.add(op.group.index);
+          const expected = this.expectedBind(before, op.sharer, op.patient, op.group);
+          if (expected === 'ok') {
+            if (this.check(envelope.ok && envelope.data.binding?.status === 'active', () => `rebind ${op.sharer.name}→${op.patient.name}: expected ok, got ${JSON.stringify(envelope)}`) && envelope.ok) {
+              const b = envelope.data.binding as { bindingId: string; createdAt: string };
+              after.bindings.set(b.bindingId, {
+                bindingId: b.bindingId,
+                sharerId: op.sharer.personId,
+                patientId: op.patient.personId,
+                relationship: op.group.relationship(op.sharer, op.patient),
+                status: 'active',
+                createdAt: Date.parse(b.createdAt),
+              });
+              this.outcome('rebind ok');
+            }
+          } else {
+            this.check(!envelope.ok && envelope.error.code === expected, () => `rebind ${op.sharer.name}→${op.patient.name}: expected ${expected}, got ${JSON.stringify(envelope)}`);
+            this.outcome(`rebind refused ${expected}`);
+          }
+          break;
+        }
+        case 'policy': {
+          changedGroups.add(op.group.index);
+          if (this.check(envelope.ok, () => `setPolicy ${op.group.province}: ${JSON.stringify(envelope)}`)) {
+            after.policies.set(op.group.province, { ...(after.policies.get(op.group.province) ?? before.policies.get(op.group.province)!), ...op.patch });
+          }
+          break;
+        }
+        case 'status': {
+          changedGroups.add(op.group.index);
+          if (this.check(envelope.ok, () => `status of ${op.sharer.name}: ${JSON.stringify(envelope)}`)) after.sharerActive.set(op.sharer.personId, op.active);
+          break;
+        }
+        case 'topUp':
+          this.check(envelope.ok, () => `top-up of ${op.member.name}: ${JSON.stringify(envelope)}`);
+          break;
+        default:
+          break;
+      }
+    });
+
+    const committed = await readCommitted(this.h.app.db, this.lastSeq);
+    this.lastSeq = committed.lastSeq;
+
+    // Every committed row belongs to a request of this batch.
+    const settleOps = new Map<string, Extract<Concrete, { kind: 'settle' }>>();
+    const refundOps = new Map<string, Extract<Concrete, { kind: 'refund' }>>();
+    const topUps = new Map<string, Extract<Concrete, { kind: 'topUp' }>>();
+    ops.forEach((op) => {
+      if (op.kind === 'settle') settleOps.set(`${op.institution.code}|${op.body.serialNo}`, op);
+      if (op.kind === 'refund') refundOps.set(`${op.settlement.institution}|${op.refundSerialNo}`, op);
+      if (op.kind === 'topUp') topUps.set(op.member.personId, op);
+    });
+    const settlementRows = new Map<string, CommittedSettlement>();
+    for (const row of committed.settlements) {
+      const key = `${row.institution_code}|${row.serial_no}`;
+      this.check(settleOps.has(key) && !settlementRows.has(key), () => `a settlement for ${key} that no new request of this batch asked for (or twice): one bill settled twice?`);
+      settlementRows.set(key, row);
+    }
+    const refundRows = new Map<string, CommittedRefund>();
+    for (const row of committed.refunds) {
+      const key = `${row.institution_code}|${row.refund_serial_no}`;
+      this.check(refundOps.has(key) && !refundRows.has(key), () => `a refund ${key} that no new request of this batch asked for (or twice)`);
+      refundRows.set(key, row);
+    }
+    const entriesBySettlement = new Map<string, CommittedEntry[]>();
+    const entriesByRefund = new Map<string, CommittedEntry[]>();
+    const topUpEntries = new Map<string, CommittedEntry>();
+    const newSettlementIds = new Set(committed.settlements.map((s) => s.settlement_id));
+    for (const entry of committed.entries) {
+      if (entry.kind === 'self_pay' || entry.kind === 'mulaid_pay') {
+        this.check(entry.settlement_id !== null && newSettlementIds.has(entry.settlement_id), () => `debit ${entry.entry_id} for settlement ${entry.settlement_id}, not one settled in this batch: money moved twice?`);
+        entriesBySettlement.set(entry.settlement_id!, [...(entriesBySettlement.get(entry.settlement_id!) ?? []), entry]);
+      } else if (entry.kind === 'refund') {
+        entriesByRefund.set(entry.refund_id!, [...(entriesByRefund.get(entry.refund_id!) ?? []), entry]);
+      } else {
+        this.check(topUps.has(entry.person_id) && !topUpEntries.has(entry.person_id), () => `a ${entry.kind} entry on ${entry.person_id} without a registry sync asking for it`);
+        topUpEntries.set(entry.person_id, entry);
+      }
+    }
+
+    // Replay in commit order.
+    type Event =
+      | { seq: bigint; kind: 'settle'; row: CommittedSettlement; op: Extract<Concrete, { kind: 'settle' }> }
+      | { seq: bigint; kind: 'refund'; row: CommittedRefund; op: Extract<Concrete, { kind: 'refund' }> }
+      | { seq: bigint; kind: 'topUp'; entry: CommittedEntry; op: Extract<Concrete, { kind: 'topUp' }> };
+    const events: Event[] = [];
+    for (const [key, row] of settlementRows) {
+      const op = settleOps.get(key);
+      if (op) events.push({ seq: row.seq, kind: 'settle', row, op });
+    }
+    for (const [key, row] of refundRows) {
+      const op = refundOps.get(key);
+      if (op) events.push({ seq: row.seq, kind: 'refund', row, op });
+    }
+    for (const [personId, entry] of topUpEntries) {
+      const op = topUps.get(personId);
+      if (op) events.push({ seq: entry.seq, kind: 'topUp', entry, op });
+    }
+    events.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+
+    const trajectory = new Map<string, bigint[]>();
+    const move = (personId: string, delta: bigint) => {
+      const next = (this.balances.get(personId) ?? 0n) + delta;
+      this.balances.set(personId, next);
+      trajectory.set(personId, [...(trajectory.get(personId) ?? [this.balances.get(personId)! - delta]), next]);
+      this.check(next >= 0n, () => `the model's balance of ${personId} went below zero (${next})`);
+    };
+    const structuresFor = (group: number): Structure[] => (changedGroups.has(group) ? [before, after] : [before]);
+
+    for (const event of events) {
+      if (event.kind === 'settle') {
+        const { row, op } = event;
+        const amount = BigInt(op.body.amountFen);
+        const candidates = structuresFor(op.group.index).map((s) => expectedSettle(s, this.world.persons, this.balances, op.patient.personId, amount));
+        const matches = (e: SettleOutcome) =>
+          e.selfPay === row.self_pay_fen &&
+          e.mulaidPay === row.mulaid_pay_fen &&
+          e.cashPay === row.cash_pay_fen &&
+          e.failure === row.mulaid_failure &&
+          (e.payer?.bindingId ?? null) === row.binding_id &&
+          (e.payer?.sharerId ?? null) === row.sharer_id;
+        const match = candidates.find(matches);
+        this.check(match !== undefined, () => {
+          const pool = eligibleBindings(before, this.world.persons, op.patient.personId).map((b) => `${b.sharerId.slice(0, 8)}=${this.balances.get(b.sharerId)}`);
+          return (
+            `settlement ${row.serial_no} (${fen(amount)} fen for ${op.patient.name}, own ${this.balances.get(op.patient.personId) ?? '-'}): ` +
+            `system self=${row.self_pay_fen} mulaid=${row.mulaid_pay_fen} cash=${row.cash_pay_fen} failure=${row.mulaid_failure} sharer=${row.sharer_id}; ` +
+            `model ${candidates.map((c) => `self=${c.selfPay} mulaid=${c.mulaidPay} failure=${c.failure} sharer=${c.payer?.sharerId ?? null}`).join(' or ')}; eligible before: ${pool.join(', ')}`
+          );
+        });
+        if (row.self_pay_fen > 0n) move(op.patient.personId, -row.self_pay_fen);
+        if (row.mulaid_pay_fen > 0n && row.sharer_id) move(row.sharer_id, -row.mulaid_pay_fen);
+        this.totals.self_pay += row.self_pay_fen;
+        this.totals.mulaid_pay += row.mulaid_pay_fen;
+        this.outcome(
+          row.mulaid_failure === 'NO_SHARER'
+            ? 'settle: no sharer'
+            : row.mulaid_failure === 'INSUFFICIENT_BALANCE'
+              ? 'settle: insufficient balance'
+              : row.mulaid_pay_fen > 0n
+                ? row.cash_pay_fen > 0n
+                  ? 'settle: partial mutual aid'
+                  : 'settle: paid by mutual aid'
+                : 'settle: own account only',
+        );
+        // The settlement's debits: exactly the ones its answer promises.
+        const entries = entriesBySettlement.get(row.settlement_id) ?? [];
+        const self = entries.filter((e) => e.kind === 'self_pay');
+        const mulaid = entries.filter((e) => e.kind === 'mulaid_pay');
+        this.check(
+          self.length === (row.self_pay_fen > 0n ? 1 : 0) && (self[0] === undefined || (self[0].delta_fen === -row.self_pay_fen && self[0].person_id === row.patient_id)),
+          () => `settlement ${row.serial_no}: own-account debits ${JSON.stringify(self, jsonBig)} for ${row.self_pay_fen}`,
+        );
+        this.check(
+          mulaid.length === (row.mulaid_pay_fen > 0n ? 1 : 0) &&
+            (mulaid[0] === undefined || (mulaid[0].delta_fen === -row.mulaid_pay_fen && mulaid[0].person_id === row.sharer_id && mulaid[0].entry_id === row.mulaid_entry_id)),
+          () => `settlement ${row.serial_no}: mutual-aid debits ${JSON.stringify(mulaid, jsonBig)} for ${row.mulaid_pay_fen}`,
+        );
+        const state: SettlementState = {
+          settlementId: row.settlement_id,
+          institution: row.institution_code,
+          serialNo: row.serial_no,
+          patientId: row.patient_id,
+          kind: op.body.kind,
+          amountFen: op.body.amountFen,
+          sharerId: row.sharer_id,
+          mulaidLeft: row.mulaid_pay_fen,
+          selfLeft: row.self_pay_fen,
+          answer: undefined,
+        };
+        this.settlements.push(state);
+        this.settlementByKey.set(`${row.institution_code}|${row.serial_no}`, state);
+        this.settlementById.set(row.settlement_id, state);
+      } else if (event.kind === 'refund') {
+        const { row, op } = event;
+        const settlement = op.settlement;
+        const expected = expectedRefund(settlement, op.amount);
+        this.check(
+          expected !== null && expected.toMulaid === row.to_mulaid_fen && expected.toSelf === row.to_self_fen && row.settlement_id === settlement.settlementId,
+          () => `refund ${row.refund_serial_no} of ${settlement.serialNo} (${op.amount}, left mulaid ${settlement.mulaidLeft} self ${settlement.selfLeft}): system ${row.to_mulaid_fen}/${row.to_self_fen}, model ${expected ? `${expected.toMulaid}/${expected.toSelf}` : 'refused'}`,
+        );
+        settlement.mulaidLeft -= row.to_mulaid_fen;
+        settlement.selfLeft -= row.to_self_fen;
+        if (row.to_mulaid_fen > 0n && settlement.sharerId) move(settlement.sharerId, row.to_mulaid_fen);
+        if (row.to_self_fen > 0n) move(settlement.patientId, row.to_self_fen);
+        this.totals.refund += row.amount_fen;
+        const credits = entriesByRefund.get(row.refund_id) ?? [];
+        const expectCredits = [
+          ...(row.to_mulaid_fen > 0n ? [`${settlement.sharerId}:${row.to_mulaid_fen}`] : []),
+          ...(row.to_self_fen > 0n ? [`${settlement.patientId}:${row.to_self_fen}`] : []),
+        ].sort();
+        this.check(
+          isDeepStrictEqual(credits.map((e) => `${e.person_id}:${e.delta_fen}`).sort(), expectCredits) && credits.every((e) => e.settlement_id === settlement.settlementId),
+          () => `refund ${row.refund_serial_no}: credits ${JSON.stringify(credits, jsonBig)}, expected ${expectCredits.join(', ')}`,
+        );
+        this.outcome(row.to_self_fen > 0n ? 'refund: reached own account' : 'refund: mutual aid only');
+      } else {
+        const { entry, op } = event;
+        const current = this.balances.get(op.member.personId) ?? 0n;
+        const delta = BigInt(op.target) - current;
+        this.check(entry.delta_fen === delta && entry.balance_after_fen === BigInt(op.target), () => `top-up of ${op.member.name} to ${op.target}: entry ${entry.delta_fen}, model balance before ${current}`);
+        move(op.member.personId, entry.delta_fen);
+        if (entry.delta_fen > 0n) this.totals.credit += entry.delta_fen;
+        else this.totals.correction -= entry.delta_fen;
+        this.outcome(entry.delta_fen > 0n ? 'top-up: credit' : 'top-up: correction');
+      }
+    }
+    // A top-up that wrote nothing found the balance already at its target.
+    for (const op of topUps.values()) {
+      if (topUpEntries.has(op.member.personId)) continue;
+      const path = trajectory.get(op.member.personId) ?? [this.balances.get(op.member.personId) ?? 0n];
+      this.check(path.includes(BigInt(op.target)), () => `top-up of ${op.member.name} to ${op.target} wrote no entry, but the balance was never ${op.target} (${path.join(' → ')})`);
+      this.outcome('top-up: already at target');
+    }
+
+    // The ledger alone, in commit order: every entry continues its account, and every
+    // mutual-aid payment came from the largest balance among the sharers eligible for it.
+    this.replayLedger(committed.entries, new Map([...settlementRows.values()].map((r) => [r.settlement_id, r])), changedGroups, before, after);
+
+    // Answers.
+    ops.forEach((op, i) => this.checkAnswers(op, answers[i]!, settlementRows, refundRows));
+
+    // Balances: model = database = ledger, and money adds up.
+    await this.compareBalances();
+    for (const [id, b] of after.bindings) {
+      if (b.status !== 'unbound') continue;
+      this.endedBindings.add(id);
+      after.bindings.delete(id);
+    }
+    this.structure = after;
+  }
+
+  private expectedBind(s: Structure, sharer: Member, patient: Member, group: Group): 'ok' | string {
+    if (!s.sharerActive.get(sharer.personId)) return 'SHARER_NOT_EMPLOYEE';
+    const policy = s.policies.get(group.province)!;
+    const relationship = group.relationship(sharer, patient);
+    if (policy.relativeScope === 'close' && !['spouse', 'child'].includes(relationship)) return 'RELATIONSHIP_NOT_ALLOWED';
+    if (policy.sharingScope === 'region' && sharer.region !== patient.region) return 'OUT_OF_REGION';
+    return 'ok';
+  }
+
+  private checkAnswers(op: Concrete, envelopes: Array<Envelope<any>>, settlementRows: Map<string, CommittedSettlement>, refundRows: Map<string, CommittedRefund>): void {
+    const first = envelopes[0];
+    if (!first) return;
+    // Every delivery of one request answers the same. A refusal is not stored, so its message
+    // may tell a different amount left; its code and field may not differ.
+    const sameAnswer = (e: Envelope<any>) =>
+      first.ok ? isDeepStrictEqual(e, first) : !e.ok && e.error.code === first.error.code && e.error.field === first.error.field;
+    this.check(
+      envelopes.every(sameAnswer),
+      () => `${op.kind}: ${envelopes.length} deliveries answered differently: ${envelopes.map((e) => JSON.stringify(e)).join(' | ')}`,
+    );
+    switch (op.kind) {
+      case 'settle': {
+        const row = settlementRows.get(`${op.institution.code}|${op.body.serialNo}`);
+        if (!this.check(first.ok && row !== undefined, () => `settle ${op.body.serialNo}: ${JSON.stringify(first)}, committed: ${row !== undefined}`) || !first.ok) return;
+        const data = first.data as SettleData;
+        const payer = row!.sharer_id ? this.world.persons.get(row!.sharer_id) : undefined;
+        this.check(
+          data.settlementId === row!.settlement_id &&
+            data.selfAcctPay === Number(row!.self_pay_fen) &&
+            data.acctMulaidPay === Number(row!.mulaid_pay_fen) &&
+            data.acctPay === data.selfAcctPay + data.acctMulaidPay &&
+            data.cashPay === Number(row!.cash_pay_fen) &&
+            data.acctPay + data.cashPay === op.body.amountFen &&
+            data.mulaidFailure === row!.mulaid_failure &&
+            (payer ? data.sharer?.idNumberMasked === maskIdNumber(payer.idNumber) : data.sharer === undefined),
+          () => `settle ${op.body.serialNo}: answer ${JSON.stringify(data)} vs committed ${JSON.stringify(row, jsonBig)}`,
+        );
+        const state = this.settlementByKey.get(`${op.institution.code}|${op.body.serialNo}`);
+        if (state) state.answer = data;
+        if (envelopes.length > 1) this.outcome('settle: concurrent duplicates agreed');
+        break;
+      }
+      case 'settleAgain': {
+        if (op.conflict) {
+          this.check(!first.ok && first.error.code === 'IDEMPOTENCY_CONFLICT', () => `settle ${op.body.serialNo} with another amount: ${JSON.stringify(first)}`);
+          this.outcome('settle: conflicting body refused');
+        } else {
+          this.check(first.ok && isDeepStrictEqual(first.data, op.original.answer), () => `settle ${op.body.serialNo} again: ${JSON.stringify(first)} ≠ first answer ${JSON.stringify(op.original.answer)}`);
+          this.outcome('settle: replayed first answer');
+        }
+        break;
+      }
+      case 'refund': {
+        const row = refundRows.get(`${op.settlement.institution}|${op.refundSerialNo}`);
+        if (row) {
+          this.check(
+            first.ok && first.data.refundId === row.refund_id && first.data.toMulaid === Number(row.to_mulaid_fen) && first.data.toSelf === Number(row.to_self_fen),
+            () => `refund ${op.refundSerialNo}: answer ${JSON.stringify(first)} vs committed ${JSON.stringify(row, jsonBig)}`,
+          );
+          if (first.ok) {
+            this.refunds.push({
+              institution: op.settlement.institution,
+              refundSerialNo: op.refundSerialNo,
+              serialNo: op.settlement.serialNo,
+              amountFen: Number(op.amount),
+              answer: first.data as RefundData,
+            });
+          }
+        } else {
+          // Refused: what was left only shrinks, so it must exceed what is left now.
+          const left = op.settlement.mulaidLeft + op.settlement.selfLeft;
+          this.check(
+            !first.ok && first.error.code === 'REFUND_EXCEEDS_PAID' && op.amount > left,
+            () => `refund ${op.refundSerialNo} of ${op.amount} (left after the batch: ${left}): ${JSON.stringify(first)}`,
+          );
+          this.outcome('refund: above what is left, refused');
+        }
+        if (envelopes.length > 1) this.outcome('refund: concurrent duplicates agreed');
+        break;
+      }
+      case 'refundAgain':
+        this.check(first.ok && isDeepStrictEqual(first.data, op.refund.answer), () => `refund ${op.refund.refundSerialNo} again: ${JSON.stringify(first)} ≠ ${JSON.stringify(op.refund.answer)}`);
+        this.outcome('refund: replayed first answer');
+        break;
+      case 'refundUnknown':
+        this.check(!first.ok && first.error.code === 'NOT_FOUND', () => `refund of an unknown bill: ${JSON.stringify(first)}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /**
+   * Replays ledger entries in commit order on the ledger's own balances: each entry continues
+   * its account (balance_after = previous + delta ≥ 0), and for each mutual-aid payment no
+   * sharer eligible for that patient (under every structure the settlement may have read)
+   * had more than the payer just before it, nor as much with an earlier binding.
+   */
+  private replayLedger(
+    entries: CommittedEntry[],
+    settlements: Map<string, CommittedSettlement>,
+    changedGroups: Set<number> = new Set(),
+    before?: Structure,
+    after?: Structure,
+  ): void {
+    for (const entry of entries) {
+      const previous = this.ledgerBalance.get(entry.person_id) ?? 0n;
+      this.check(
+        previous + entry.delta_fen === entry.balance_after_fen && entry.balance_after_fen >= 0n,
+        () => `entry ${entry.entry_id} (${entry.kind} ${entry.delta_fen}) on ${entry.person_id}: after ${entry.balance_after_fen}, previous ${previous}`,
+      );
+      if (entry.kind === 'mulaid_pay' && before && after) {
+        const settlement = settlements.get(entry.settlement_id ?? '');
+        const patient = settlement ? this.world.persons.get(settlement.patient_id) : undefined;
+        if (settlement && patient) {
+          const payerBefore = entry.balance_after_fen - entry.delta_fen;
+          const structures = changedGroups.has(patient.group) ? [before, after] : [before];
+          const eligibleEverywhere = eligibleBindings(structures[0]!, this.world.persons, patient.personId).filter((b) =>
+            structures.every((s) => eligibleBindings(s, this.world.persons, patient.personId).some((x) => x.bindingId === b.bindingId)),
+          );
+          const payerBinding = structures.map((s) => s.bindings.get(settlement.binding_id ?? '')).find((b) => b !== undefined);
+          this.check(
+            payerBinding !== undefined && structures.some((s) => eligibleBindings(s, this.world.persons, patient.personId).some((b) => b.bindingId === payerBinding.bindingId)),
+            () => `payment ${settlement.serial_no} by binding ${settlement.binding_id}, which was not eligible`,
+          );
+          for (const other of eligibleEverywhere) {
+            if (!payerBinding || other.sharerId === entry.person_id) continue;
+            const theirs = this.ledgerBalance.get(other.sharerId) ?? 0n;
+            const earlier = other.createdAt < payerBinding.createdAt || (other.createdAt === payerBinding.createdAt && other.bindingId < payerBinding.bindingId);
+            this.check(
+              theirs < payerBefore || (theirs === payerBefore && !earlier),
+              () => `payment ${settlement.serial_no}: payer had ${payerBefore}, eligible sharer ${other.sharerId} had ${theirs}${earlier ? ' with an earlier binding' : ''}`,
+            );
+          }
+        }
+      }
+      this.ledgerBalance.set(entry.person_id, entry.balance_after_fen);
+      const size = entry.delta_fen < 0n ? -entry.delta_fen : entry.delta_fen;
+      this.ledgerTotals[entry.kind] += size;
+    }
+  }
+
+  private async compareBalances(): Promise<void> {
+    const rows = await this.h.app.db.query<{ person_id: string; balance_fen: bigint }>('SELECT person_id, balance_fen FROM accounts');
+    const actual = new Map(rows.map((r) => [r.person_id, r.balance_fen]));
+    for (const [personId, expected] of this.balances) {
+      const inDb = actual.get(personId);
+      const inLedger = this.ledgerBalance.get(personId) ?? 0n;
+      this.check(inDb === expected && inLedger === expected && expected >= 0n, () => `balance of ${personId}: database ${inDb}, ledger ${inLedger}, model ${expected}`);
+    }
+    const sum = [...this.balances.values()].reduce((a, b) => a + b, 0n);
+    this.check(sum === totalBalance(this.totals), () => `the model's balances add up to ${sum}, its movements to ${totalBalance(this.totals)}`);
+    for (const kind of Object.keys(this.totals) as Array<keyof Totals>) {
+      this.check(this.ledgerTotals[kind] === this.totals[kind], () => `total ${kind}: ledger ${this.ledgerTotals[kind]}, model ${this.totals[kind]}`);
+    }
+  }
+
+  /** A full sweep of the database: the SQL invariants, the totals by kind, and the bindings. */
+  async sweep(): Promise<void> {
+    const db = this.h.app.db;
+    for (const problem of await databaseInvariants(db)) this.check(false, () => `database sweep: ${problem}`);
+    this.stats.checks += 1;
+    const byKind = await db.query<{ kind: keyof Totals; total: bigint }>('SELECT kind, sum(abs(delta_fen))::bigint AS total FROM ledger_entries GROUP BY kind');
+    for (const kind of Object.keys(this.totals) as Array<keyof Totals>) {
+      const inDb = byKind.find((r) => r.kind === kind)?.total ?? 0n;
+      this.check(inDb === this.totals[kind], () => `database total ${kind} ${inDb}, model ${this.totals[kind]}`);
+    }
+    const logged = await db.query<{ kind: string; n: bigint }>('SELECT kind, count(*) AS n FROM reliability_commit_log GROUP BY kind');
+    const counted = await db.query<{ s: bigint; r: bigint; e: bigint }>(
+      'SELECT (SELECT count(*) FROM settlements) AS s, (SELECT count(*) FROM refunds) AS r, (SELECT count(*) FROM ledger_entries) AS e',
+    );
+    const n = (kind: string) => logged.find((r) => r.kind === kind)?.n ?? 0n;
+    this.check(
+      n('settlement') === counted[0]!.s && n('refund') === counted[0]!.r && n('entry') === counted[0]!.e,
+      () => `commit log incomplete: ${JSON.stringify(logged, jsonBig)} vs ${JSON.stringify(counted, jsonBig)}`,
+    );
+    const bindings = await db.query<{ binding_id: string; status: string }>('SELECT binding_id, status FROM bindings');
+    const inDb = new Map(bindings.map((b) => [b.binding_id, b.status]));
+    for (const b of this.structure.bindings.values()) {
+      this.check(inDb.get(b.bindingId) === b.status, () => `binding ${b.bindingId}: database ${inDb.get(b.bindingId)}, model ${b.status}`);
+    }
+    for (const id of this.endedBindings) this.check(inDb.get(id) === 'unbound', () => `binding ${id}: database ${inDb.get(id)}, model unbound`);
+    const modelled = this.structure.bindings.size + this.endedBindings.size;
+    this.check(inDb.size === modelled, () => `${inDb.size} bindings in the database, ${modelled} in the model`);
+    this.stats.sweeps += 1;
+  }
+
+  async finish(): Promise<void> {
+    this.batchLabel = 'final sweep';
+    await this.sweep();
+    this.throwIfViolated();
+  }
+}
+
+export function jsonBig(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
