@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { SQLSTATE, sqlState, type Db, type Queryable, type SqlParam } from './port';
 
@@ -7,10 +8,29 @@ pg.types.setTypeParser(20, (value: string) => BigInt(value));
 const RETRYABLE: ReadonlySet<string> = new Set([SQLSTATE.serializationFailure, SQLSTATE.deadlockDetected]);
 const MAX_ATTEMPTS = 5;
 
+const PREPARABLE = /^\s*(?:WITH|SELECT|INSERT|UPDATE|DELETE)\b/i;
+const statementNames = new Map<string, string>();
+
+/**
+ * Queries run as named prepared statements, so each connection parses and plans a statement
+ * once: the settlement's CTE statements cost several times more to plan than to run
+ * (docs/PERFORMANCE.md). The name is a digest of the text, so one text has one name.
+ */
+function statementName(sql: string): string | undefined {
+  if (!PREPARABLE.test(sql)) return undefined;
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `yb_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<R>(sql: string, params: readonly SqlParam[] = []) {
-      const result = await client.query(sql, params as unknown[]);
+      const name = statementName(sql);
+      const result = await client.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
       return result.rows as R[];
     },
   };
