@@ -3,28 +3,33 @@
  * has the same three candidate sharers with different balances, so every settlement locks the
  * same three accounts and must pick the one with the largest balance at its moment.
  *
- * The check: each settlement's balances as of its lock are captured (by wrapping the Db the use
- * case runs on; experiments return them), then
- *  - ordered by their total (strictly decreasing, every settlement debits), the captured
- *    states must form one chain: state(n+1) = state(n) − debit(n), from the opening balances
- *    to the final balances in the database, and each debit must match its ledger entry
- *    (balance_after_fen + amount = the captured balance of the payer). This proves that the
- *    captured balances were the real balances at the moment of each choice;
- *  - in each state, the payer must be the sharer with the largest balance (ties: the
- *    earliest binding), and a refusal must mean that even the largest could not cover.
+ * The check, from the database afterwards, for any implementation: the bench database gives
+ * `settlements` one more column, `bench_order bigint DEFAULT nextval(…)`. A settlement row is
+ * inserted while its transaction holds the locks on the three accounts, so on these accounts
+ * bench_order is the commit order. Replaying the settlements in that order from the opening
+ * balances:
+ *  - the payer must be the sharer with the largest balance at that point (ties: the earliest
+ *    binding), and a refusal must mean that not even the largest balance covered the bill
+ *    (violations);
+ *  - each ledger entry's balance_after_fen must be the replayed balance minus the payment, and
+ *    the replay must end at the balances in the database (inconsistencies: the order or the
+ *    balances a settlement saw were not the real ones).
+ * Two deliberately wrong variants (bench/experiments/negative.ts) show that the check catches
+ * a wrong choice and a lock that misses rows.
  */
 import { randomUUID } from 'node:crypto';
 import type { App } from '../server/app';
 import { openPg } from '../server/db/pg';
-import type { Db, Queryable, SqlParam } from '../server/db/port';
 import type { InstitutionCaller } from '../server/runtime/caller';
 import { settle } from '../server/usecases/settle';
 import { log, ms } from './lib/options';
 import { freshPgDatabase } from './lib/pg';
 import { waitForQuiet } from './lib/quiet';
+import { leastDisturbed } from './lib/interference';
 import { benchApp, binding, insertBindings, insertInstitution, insertPeople, makePeople, type SeedPerson } from './lib/seed';
 import type { SettleFn } from './lib/settle-workload';
 import { closedLoop, round, type LoadResult } from './lib/stats';
+import type { Arm } from './lib/interleave';
 
 export const HOT_RELATIVES = 8;
 const OPENING = [300_000_000, 280_000_000, 260_000_000];
@@ -52,34 +57,10 @@ export async function seedHot(app: App, tag = 'hot'): Promise<HotEnv> {
     relatives.flatMap((relative) => sharers.map((sharer, k) => binding(sharer, relative, new Date(base + k * 60_000)))),
   );
   const { caller } = await insertInstitution(app, `HOT${randomUUID().slice(0, 6)}`);
+  // Bench-only instrumentation (see the top of this file): the commit order of settlements.
+  await app.db.exec(`CREATE SEQUENCE IF NOT EXISTS bench_order;
+    ALTER TABLE settlements ADD COLUMN IF NOT EXISTS bench_order bigint DEFAULT nextval('bench_order')`);
   return { app, institution: caller, sharers, relatives };
-}
-
-/** Wraps a Db so that every transaction reports the balances its `… FOR UPDATE` on accounts returned. */
-function capturingDb(db: Db, onCommitAttempt: (settlementId: string, balances: Record<string, bigint>) => void): Db {
-  return {
-    ...db,
-    transaction: (fn) =>
-      db.transaction(async (tx) => {
-        let balances: Record<string, bigint> | undefined;
-        let settlementId: string | undefined;
-        const wrapped: Queryable = {
-          async query<R>(sql: string, params?: readonly SqlParam[]) {
-            const rows = await tx.query<R>(sql, params);
-            if (/FROM accounts WHERE person_id IN/.test(sql) && /FOR UPDATE/.test(sql)) {
-              balances = Object.fromEntries(
-                (rows as Array<{ person_id: string; balance_fen: bigint }>).map((r) => [r.person_id, BigInt(r.balance_fen)]),
-              );
-            }
-            if (/^\s*INSERT INTO settlements/.test(sql)) settlementId = String(params?.[0]);
-            return rows;
-          },
-        };
-        const result = await fn(wrapped);
-        if (settlementId && balances) onCommitAttempt(settlementId, balances);
-        return result;
-      }),
-  };
 }
 
 export interface HotCheck {
@@ -91,7 +72,7 @@ export interface HotCheck {
 }
 
 /** The check described at the top of this file. */
-export async function checkLargestRule(env: HotEnv, observed: ReadonlyMap<string, Record<string, bigint>>): Promise<HotCheck> {
+export async function checkLargestRule(env: HotEnv): Promise<HotCheck> {
   const sharerIds = env.sharers.map((s) => s.personId);
   const rows = await env.app.db.query<{
     settlement_id: string;
@@ -99,63 +80,35 @@ export async function checkLargestRule(env: HotEnv, observed: ReadonlyMap<string
     amount_fen: bigint;
     self_pay_fen: bigint;
     mulaid_pay_fen: bigint;
-    mulaid_failure: string | null;
-    mulaid_entry_id: string | null;
+    entry_person: string | null;
+    entry_after: bigint | null;
   }>(
-    `SELECT settlement_id, sharer_id, amount_fen, self_pay_fen, mulaid_pay_fen, mulaid_failure, mulaid_entry_id FROM settlements
-     WHERE patient_id IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid)`,
+    `SELECT s.settlement_id, s.sharer_id, s.amount_fen, s.self_pay_fen, s.mulaid_pay_fen,
+            l.person_id AS entry_person, l.balance_after_fen AS entry_after
+     FROM settlements s LEFT JOIN ledger_entries l ON l.entry_id = s.mulaid_entry_id
+     WHERE s.patient_id IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid)
+     ORDER BY s.bench_order`,
     [JSON.stringify(env.relatives.map((r) => r.personId))],
-  );
-  const entries = await env.app.db.query<{ entry_id: string; person_id: string; delta_fen: bigint; balance_after_fen: bigint; kind: string }>(
-    `SELECT entry_id, person_id, delta_fen, balance_after_fen, kind FROM ledger_entries
-     WHERE person_id IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid)`,
-    [JSON.stringify(sharerIds)],
   );
   const finals = await env.app.db.query<{ person_id: string; balance_fen: bigint }>(
     `SELECT person_id, balance_fen FROM accounts WHERE person_id IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid)`,
     [JSON.stringify(sharerIds)],
   );
-  const entryById = new Map(entries.map((e) => [e.entry_id, e]));
   let inconsistencies = 0;
   let violations = 0;
-
-  // Per account, the ledger alone: debits chain from the opening balance down.
-  for (const id of sharerIds) {
-    const chain = entries.filter((e) => e.person_id === id).sort((a, b) => (a.balance_after_fen > b.balance_after_fen ? -1 : 1));
-    let previous: bigint | undefined;
-    for (const e of chain) {
-      if (e.kind === 'opening') {
-        previous = e.balance_after_fen;
-        continue;
-      }
-      if (previous === undefined || e.balance_after_fen - e.delta_fen !== previous) inconsistencies += 1;
-      previous = e.balance_after_fen;
-    }
-  }
-
-  const withState = rows.map((row) => ({ row, state: observed.get(row.settlement_id) }));
-  inconsistencies += withState.filter((x) => !x.state).length;
-  const total = (state: Record<string, bigint>) => sharerIds.reduce((sum, id) => sum + (state[id] ?? 0n), 0n);
-  const ordered = withState
-    .filter((x): x is { row: (typeof rows)[number]; state: Record<string, bigint> } => x.state !== undefined)
-    .sort((a, b) => (total(a.state) > total(b.state) ? -1 : total(a.state) < total(b.state) ? 1 : 0));
-
   const state: Record<string, bigint> = Object.fromEntries(sharerIds.map((id, i) => [id, BigInt(OPENING[i]!)]));
-  for (const { row, state: seen } of ordered) {
-    if (sharerIds.some((id) => seen[id] !== state[id])) {
-      inconsistencies += 1;
-      Object.assign(state, Object.fromEntries(sharerIds.map((id) => [id, seen[id] ?? 0n])));
-    }
+  for (const row of rows) {
     // Largest balance; ties go to the earliest binding (A, then B, then C for every relative).
     let best = sharerIds[0]!;
     for (const id of sharerIds) if (state[id]! > state[best]!) best = id;
-    const remainder = BigInt(row.amount_fen) - BigInt(row.self_pay_fen);
-    if (BigInt(row.mulaid_pay_fen) > 0n) {
-      if (row.sharer_id !== best) violations += 1;
-      const entry = row.mulaid_entry_id ? entryById.get(row.mulaid_entry_id) : undefined;
-      if (!entry || entry.balance_after_fen - entry.delta_fen !== state[row.sharer_id!]) inconsistencies += 1;
-      state[row.sharer_id!] = state[row.sharer_id!]! - BigInt(row.mulaid_pay_fen);
-    } else if (row.mulaid_failure === 'INSUFFICIENT_BALANCE' && state[best]! >= remainder) {
+    const pay = BigInt(row.mulaid_pay_fen);
+    if (pay > 0n) {
+      const payer = row.sharer_id!;
+      if (payer !== best) violations += 1;
+      if (row.entry_person !== payer || row.entry_after === null || BigInt(row.entry_after) !== state[payer]! - pay) inconsistencies += 1;
+      state[payer] = state[payer]! - pay;
+    } else if (state[best]! >= BigInt(row.amount_fen) - BigInt(row.self_pay_fen)) {
+      // Refused (or NO_SHARER) although the largest balance covered it.
       violations += 1;
     }
   }
@@ -164,28 +117,44 @@ export async function checkLargestRule(env: HotEnv, observed: ReadonlyMap<string
   return { settlements: rows.length, paid, refused: rows.length - paid, violations, inconsistencies };
 }
 
-/** Runs the hot workload with `fn` for ~10 s and checks the rule. */
-export async function measureHot(env: HotEnv, fn: SettleFn, tag: string): Promise<{ load: LoadResult; check: HotCheck }> {
-  const observed = new Map<string, Record<string, bigint>>();
-  const app: App = { ...env.app, db: capturingDb(env.app.db, (id, balances) => observed.set(id, balances)) };
-  await waitForQuiet(tag);
-  const load = await closedLoop({
-    workers: HOT_RELATIVES,
-    warmupMs: ms(1_000),
-    durationMs: ms(10_000),
-    op: async (w, i) => {
-      const answer = await fn(app, env.institution, {
-        serialNo: `${tag}-${w}-${i}`,
-        patientIdNumber: env.relatives[w]!.idNumber,
-        kind: 'outpatient',
-        amountFen: 100 + ((w * 7_919 + i * 104_729) % 19_900),
-      });
-      if (answer.lockedBalances) observed.set(answer.settlementId, answer.lockedBalances);
+/**
+ * The hot workload with `fn` as slices (8 relatives settling continuously) and, afterwards, the
+ * check over every settlement of every slice.
+ */
+export function hotArm(env: HotEnv, fn: SettleFn, name: string): { arm: Arm; check: () => Promise<HotCheck> } {
+  let slices = 0;
+  return {
+    arm: {
+      name,
+      slice: (durationMs) => {
+        const slice = slices++;
+        return closedLoop({
+          workers: HOT_RELATIVES,
+          warmupMs: 300,
+          durationMs,
+          op: async (w, i) => {
+            await fn(env.app, env.institution, {
+              serialNo: `${name}-${slice}-${w}-${i}`,
+              patientIdNumber: env.relatives[w]!.idNumber,
+              kind: 'outpatient',
+              amountFen: 100 + ((w * 7_919 + i * 104_729) % 19_900),
+            });
+          },
+        });
+      },
     },
-  });
+    check: () => checkLargestRule(env),
+  };
+}
+
+/** Runs the hot workload with `fn` for ~10 s (again if others disturbed it) and checks the rule. */
+export async function measureHot(env: HotEnv, fn: SettleFn, tag: string, durationMs = ms(10_000)): Promise<{ load: LoadResult; check: HotCheck; foreignCores: number }> {
+  const { arm, check } = hotArm(env, fn, tag);
+  await waitForQuiet(tag);
+  const disturbed = await leastDisturbed(tag, () => arm.slice(durationMs, 0));
+  const load = disturbed.result;
   if (load.errors > 0) log(`${tag}: ${load.errors} settlements failed, first: ${load.firstError}`);
-  const check = await checkLargestRule(env, observed);
-  return { load, check };
+  return { load, check: await check(), foreignCores: disturbed.foreignCores };
 }
 
 export async function benchHotSharer(): Promise<Record<string, number>> {
@@ -195,7 +164,7 @@ export async function benchHotSharer(): Promise<Record<string, number>> {
     const app = await benchApp(db);
     const env = await seedHot(app);
     log('hot sharer: 8 relatives of the same three sharers, ~10 s…');
-    const { load, check } = await measureHot(env, settle, 'hot');
+    const { load, check, foreignCores } = await measureHot(env, settle, 'hot');
     log(`hot check: ${JSON.stringify(check)}`);
     return {
       settle_pg_hot_tps: round(load.rate),
@@ -205,6 +174,7 @@ export async function benchHotSharer(): Promise<Record<string, number>> {
       settle_pg_hot_settlements_checked: check.settlements,
       settle_pg_hot_largest_rule_violations: check.violations,
       settle_pg_hot_check_inconsistencies: check.inconsistencies,
+      settle_pg_hot_foreign_cores: round(foreignCores),
     };
   } finally {
     await db.close().catch(() => undefined);

@@ -15,6 +15,7 @@ import { httpLoad, type AcRequest } from './lib/http-load';
 import { log, ms } from './lib/options';
 import { freshPgDatabase } from './lib/pg';
 import { waitForQuiet } from './lib/quiet';
+import { leastDisturbed } from './lib/interference';
 import { insertRecordInstitutions, insertSettlementsFor } from './lib/records-seed';
 import { benchApp, binding, insertBindings, insertPeople, insertVerifiedUsers, makePeople } from './lib/seed';
 import { round } from './lib/stats';
@@ -73,14 +74,17 @@ export async function benchHttp(): Promise<Record<string, number>> {
       await httpLoad({ url: gateway!.url, connections: HTTP_CONNECTIONS, seconds: Math.max(1, ms(2_000) / 1000), plan, expect });
       await waitForQuiet(label);
       log(`${label}: ${HTTP_CONNECTIONS} connections, ${ms(10_000) / 1000} s…`);
-      const result = await httpLoad({ url: gateway!.url, connections: HTTP_CONNECTIONS, seconds: Math.max(1, ms(10_000) / 1000), plan, expect });
+      const disturbed = await leastDisturbed(label, () =>
+        httpLoad({ url: gateway!.url, connections: HTTP_CONNECTIONS, seconds: Math.max(1, ms(10_000) / 1000), plan, expect }),
+      );
+      const result = disturbed.result;
       log(`${label}: ${JSON.stringify({ rps: round(result.rps), ...result.latency, ac_p99: result.autocannonP99, status: result.statusCodes, mismatches: result.mismatches, errors: result.errors })}`);
       // The same at a fixed offered rate (half the saturated rate): latency without queueing.
       const rate = Math.max(50, Math.round(result.rps / 2 / 50) * 50);
       log(`${label}: fixed ${rate} requests/s…`);
       const paced = await httpLoad({ url: gateway!.url, connections: HTTP_CONNECTIONS, seconds: Math.max(1, ms(8_000) / 1000), plan, expect, overallRate: rate });
       log(`${label} at ${rate}/s: ${JSON.stringify({ rps: round(paced.rps), ...paced.latency })}`);
-      return { ...result, rate, paced };
+      return { ...result, rate, paced, foreignCores: disturbed.foreignCores };
     };
     const bind = await run('bindRelative', bindPlan, /"code":"(INVALID_ID_NUMBER|ALREADY_BOUND)"/);
     const records = await run('listRecords', recordsPlan, /^\{"ok":true,"data":\{"items":\[\{/);
@@ -91,12 +95,14 @@ export async function benchHttp(): Promise<Record<string, number>> {
       bind_http_unexpected_answers: bind.mismatches + bind.errors + bind.timeouts,
       bind_http_at_rate_rps: bind.rate,
       bind_http_at_rate_p99_ms: round(bind.paced.latency.p99),
+      bind_http_foreign_cores: round(bind.foreignCores),
       records_http_rps: round(records.rps),
       records_http_p50_ms: round(records.latency.p50),
       records_http_p99_ms: round(records.latency.p99),
       records_http_unexpected_answers: records.mismatches + records.errors + records.timeouts,
       records_http_at_rate_rps: records.rate,
       records_http_at_rate_p99_ms: round(records.paced.latency.p99),
+      records_http_foreign_cores: round(records.foreignCores),
     };
   } finally {
     await gateway?.close().catch(() => undefined);

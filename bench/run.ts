@@ -117,14 +117,11 @@ async function main(): Promise<void> {
       switch (group) {
         case 'settle': {
           const { openSettleEnv, benchSettlePg } = await import('./settle-pg');
-          const { benchRawUpdate } = await import('./raw-update');
           const env = await openSettleEnv();
           try {
             const settle = await benchSettlePg(env);
             Object.assign(figures, settle.figures);
             if (write) await writeFile(path.join(RESULTS, 'settle-statements.txt'), `${settle.statementLog.join('\n')}\n`);
-            Object.assign(figures, await benchRawUpdate(env.url));
-            figures.settle_pg_to_raw_ratio = Math.round((figures.settle_pg_tps! / figures.raw_update_pg_tps!) * 1000) / 1000;
           } finally {
             await env.close();
           }

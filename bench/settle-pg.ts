@@ -7,7 +7,7 @@ import { openPg } from '../server/db/pg';
 import type { InstitutionCaller } from '../server/runtime/caller';
 import { settle } from '../server/usecases/settle';
 import { log, ms } from './lib/options';
-import { freshPgDatabase } from './lib/pg';
+import { freshPgDatabase, keepConnections } from './lib/pg';
 import { benchApp, insertInstitution, seedFamilies, type SeedPerson } from './lib/seed';
 import {
   countRoundTrips,
@@ -19,6 +19,9 @@ import {
 } from './lib/settle-workload';
 import { round } from './lib/stats';
 import { waitForQuiet } from './lib/quiet';
+import { withCpu } from './lib/cpu';
+import { interleave, type Arm } from './lib/interleave';
+import { openRawUpdate } from './raw-update';
 
 export const SHARERS = 10_000;
 export const CONCURRENCY = 16;
@@ -63,43 +66,75 @@ export async function openSettleEnv(): Promise<SettleEnv> {
   }
 }
 
-/** Measures one settlement implementation on the environment; returns figures and checks. */
-export async function measureSettle(env: SettleEnv, fn: SettleFn, tag: string) {
-  const rt = await countRoundTrips(env.app, env.institution, fn, env.relatives, env.selfPayers);
-  const busyBefore = await waitForQuiet(tag);
-  const load = await settleLoad(env.app, env.institution, env.relatives, fn, {
-    workers: CONCURRENCY,
-    warmupMs: ms(3_000),
-    durationMs: ms(15_000),
-    tag,
-  });
-  if (load.errors > 0) log(`${tag}: ${load.errors} settlements failed, first: ${load.firstError}`);
+/** One slice of settlement load with `fn`, 16 callers (for bench/lib/interleave.ts). */
+export function settleArm(env: SettleEnv, fn: SettleFn, name: string): Arm {
+  let slices = 0;
   return {
-    load,
-    busyBefore,
-    roundTrips: rt,
-    ledgerMismatches: await ledgerMismatches(env.app),
-    settlementMismatches: await settlementLedgerMismatches(env.app),
+    name,
+    slice: (durationMs) => settleLoad(env.app, env.institution, env.relatives, fn, { workers: CONCURRENCY, warmupMs: 300, durationMs, tag: `${name}-${slices++}` }),
   };
 }
 
+/** Round trips of `fn` on the wire, and afterwards the ledger checks. */
+export async function settleChecks(env: SettleEnv) {
+  return { ledgerMismatches: await ledgerMismatches(env.app), settlementMismatches: await settlementLedgerMismatches(env.app) };
+}
+
+/**
+ * CPU per settlement of `fn` (this process and the bench's PostgreSQL processes), over a short
+ * separate window: the figure says where the time goes, whatever else the machine does.
+ */
+export async function settleCpu(env: SettleEnv, fn: SettleFn, name: string) {
+  const measured = await withCpu(() =>
+    settleLoad(env.app, env.institution, env.relatives, fn, { workers: CONCURRENCY, warmupMs: 0, durationMs: ms(3_000), tag: `${name}-cpu` }),
+  );
+  const ops = measured.result.ops + measured.result.errors;
+  return { nodeMsPerOp: measured.nodeMs / ops, postgresMsPerOp: measured.postgresMs / ops, cores: (measured.nodeMs + measured.postgresMs) / measured.wallMs };
+}
+
 export async function benchSettlePg(env: SettleEnv): Promise<{ figures: Record<string, number>; statementLog: string[] }> {
-  log('settle on PostgreSQL: 16 callers of settle(app, institution, input)…');
-  const m = await measureSettle(env, settle, 'pg');
-  const { load } = m;
-  return {
-    figures: {
-      settle_pg_tps: round(load.rate),
-      settle_pg_p50_ms: round(load.latency.p50),
-      settle_pg_p99_ms: round(load.latency.p99),
-      settle_pg_max_ms: round(load.latency.max),
-      settle_pg_errors: load.errors,
-      settle_round_trips: m.roundTrips.mulaidOnly,
-      settle_round_trips_self_pay: m.roundTrips.selfThenMulaid,
-      settle_round_trips_replay: m.roundTrips.replay,
-      settle_pg_ledger_mismatches: m.ledgerMismatches + m.settlementMismatches,
-      settle_pg_background_cpu: round(m.busyBefore),
-    },
-    statementLog: m.roundTrips.log,
-  };
+  const roundTrips = await countRoundTrips(env.app, env.institution, settle, env.relatives, env.selfPayers);
+  const raw = await openRawUpdate(env.url);
+  keepConnections(env.app.db);
+  try {
+    await waitForQuiet('settle');
+    log('settle on PostgreSQL (16 callers of settle(app, institution, input)), interleaved with the raw UPDATE…');
+    // Warm both paths (connections, caches) before the measured rounds.
+    await settleArm(env, settle, 'warm').slice(ms(2_000), 0);
+    await raw.auto.slice(ms(1_000), 0);
+    const results = await interleave([settleArm(env, settle, 'settle'), raw.auto, raw.tx], { rounds: 5, sliceMs: ms(3_000) });
+    const s = results.get('settle')!;
+    const r = results.get('raw_update')!;
+    const t = results.get('raw_update_tx')!;
+    if (s.errors > 0) log(`settle: ${s.errors} settlements failed, first: ${s.firstError}`);
+    const cpu = await settleCpu(env, settle, 'settle');
+    const checks = await settleChecks(env);
+    return {
+      figures: {
+        settle_pg_tps: round(s.rate),
+        settle_pg_p50_ms: round(s.latency.p50),
+        settle_pg_p99_ms: round(s.latency.p99),
+        settle_pg_max_ms: round(s.latency.max),
+        settle_pg_errors: s.errors,
+        settle_pg_foreign_cores: round(s.foreignCores),
+        settle_round_trips: roundTrips.mulaidOnly,
+        settle_round_trips_self_pay: roundTrips.selfThenMulaid,
+        settle_round_trips_replay: roundTrips.replay,
+        settle_pg_ledger_mismatches: checks.ledgerMismatches + checks.settlementMismatches,
+        settle_pg_node_cpu_ms_per_op: round(cpu.nodeMsPerOp),
+        settle_pg_postgres_cpu_ms_per_op: round(cpu.postgresMsPerOp),
+        settle_pg_cores_busy: round(cpu.cores),
+        raw_update_pg_tps: round(r.rate),
+        raw_update_pg_p50_ms: round(r.latency.p50),
+        raw_update_pg_p99_ms: round(r.latency.p99),
+        raw_update_pg_foreign_cores: round(r.foreignCores),
+        raw_update_tx_pg_tps: round(t.rate),
+        raw_update_tx_pg_p99_ms: round(t.latency.p99),
+        settle_pg_to_raw_ratio: Math.round((s.rate / r.rate) * 1000) / 1000,
+      },
+      statementLog: roundTrips.log,
+    };
+  } finally {
+    await raw.close();
+  }
 }

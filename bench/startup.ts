@@ -15,6 +15,7 @@ import path from 'node:path';
 import { log } from './lib/options';
 import { waitForQuiet } from './lib/quiet';
 import { round } from './lib/stats';
+import { rebuildCloudIfStale } from './sizes';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -111,6 +112,7 @@ export async function benchStartup(): Promise<Record<string, number>> {
     const build = spawnSync('npm', ['run', 'build:cloud'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
     if (build.status !== 0) throw new Error('npm run build:cloud failed');
   }
+  await rebuildCloudIfStale([]);
   await waitForQuiet('startup');
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'yb-bench-start-'));
   const dataDir = path.join(tmp, 'pglite');

@@ -1,124 +1,231 @@
 /**
  * `npm run bench -- experiments`: the settlement use case and the faster variants of this folder,
- * measured the same way in the same run (PostgreSQL 16 callers, raw UPDATE limit, hot sharer
- * with the largest-balance check, PGlite), after checking that each variant gives the same
- * answers, balances and ledger as the use case on a scripted set of cases.
+ * measured the same way in the same run, interleaved (bench/lib/interleave.ts) so that they meet
+ * the same conditions on this shared machine:
+ *  0. equivalence: each variant gives the same answers, balances and ledger as the use case on
+ *     a scripted set of cases (bench/experiments/equivalence.ts);
+ *  1. PostgreSQL, 16 callers, the settle population, with the raw UPDATE limit as one more arm;
+ *     round trips counted on the wire, CPU per settlement;
+ *  2. the hot sharer with the largest-balance check, each variant on its own database, and two
+ *     deliberately wrong variants that the check must catch;
+ *  3. PGlite in memory.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type pg from 'pg';
 import { openPg } from '../../server/db/pg';
 import { openPglite } from '../../server/db/pglite';
+import type { Db } from '../../server/db/port';
 import { settle } from '../../server/usecases/settle';
-import { measureHot, seedHot } from '../hot-sharer';
+import { hotArm, measureHot, seedHot, type HotCheck } from '../hot-sharer';
+import { interleave, type Arm } from '../lib/interleave';
 import { log, ms } from '../lib/options';
-import { freshPgDatabase } from '../lib/pg';
+import { freshPgDatabase, keepConnections } from '../lib/pg';
+import { openPgPrepared } from '../lib/pg-prepared';
+import { preparingPglite } from '../lib/pglite-prepared';
 import { waitForQuiet } from '../lib/quiet';
 import { benchApp, insertInstitution, seedFamilies } from '../lib/seed';
-import { ledgerMismatches, settleLoad, settlementLedgerMismatches, type SettleFn } from '../lib/settle-workload';
+import { countRoundTrips, ledgerMismatches, settleLoad, settlementLedgerMismatches, type SettleFn } from '../lib/settle-workload';
 import { round } from '../lib/stats';
-import { benchRawUpdate } from '../raw-update';
-import { measureSettle, openSettleEnv } from '../settle-pg';
+import { openRawUpdate } from '../raw-update';
+import { openSettleEnv, settleArm, settleChecks, settleCpu } from '../settle-pg';
 import { equivalence } from './equivalence';
-import { settleCte, settleCteWith } from './settle-cte';
+import { floorArm } from './floor';
+import { NEGATIVE_CONTROLS } from './negative';
+import { settleCte } from './settle-cte';
 import { settleMerged } from './settle-merged';
 import { settleSingle } from './settle-single';
 
 interface Variant {
   name: string;
   what: string;
-  /** Given the pool of the database it runs on (for named prepared statements). */
-  make: (pool: pg.Pool | undefined) => SettleFn;
+  fn: SettleFn;
+  /**
+   * `prepared`: plans cached per connection — on PostgreSQL the Db of bench/lib/pg-prepared.ts
+   * (named statements), on PGlite the wrapper of bench/lib/pglite-prepared.ts (PREPARE/EXECUTE).
+   */
+  adapter: 'plain' | 'prepared';
   pglite: boolean;
 }
 
-/** Named statements, prepared once per connection (the Db port has no way to ask for it). */
-function prepared(pool: pg.Pool | undefined): SettleFn {
-  if (!pool) throw new Error('prepared statements need the pg pool');
-  return (app, institution, input) =>
-    settleCteWith(async (sql, params, name) => (await pool.query({ name, text: sql, values: params as unknown[] })).rows, app, institution, input);
+export const VARIANTS: Variant[] = [
+  { name: 'usecase', what: 'server/usecases/settle.ts as it is (9 round trips)', fn: settle, adapter: 'plain', pglite: true },
+  { name: 'usecase_prepared', what: 'the use case unchanged, on a pg adapter that names its statements (plans cached per connection)', fn: settle, adapter: 'prepared', pglite: true },
+  { name: 'cte', what: 'one read + one write statement, no BEGIN/COMMIT (2 round trips)', fn: settleCte, adapter: 'plain', pglite: true },
+  { name: 'cte_prepared', what: '"cte" on the naming adapter', fn: settleCte, adapter: 'prepared', pglite: true },
+  { name: 'single', what: 'everything in one statement, rules in SQL (1 round trip)', fn: settleSingle, adapter: 'plain', pglite: true },
+  { name: 'single_prepared', what: '"single" on the naming adapter', fn: settleSingle, adapter: 'prepared', pglite: true },
+];
+
+function openAdapter(url: string, adapter: Variant['adapter'], size = 16): Db {
+  return adapter === 'prepared' ? openPgPrepared(url, size) : openPg(url, size);
 }
 
-export const VARIANTS: Variant[] = [
-  { name: 'usecase', what: 'server/usecases/settle.ts as it is', make: () => settle, pglite: true },
-  { name: 'merged', what: 'same transaction, statements merged (6 round trips)', make: () => settleMerged, pglite: true },
-  { name: 'cte', what: 'one read + one write statement, no BEGIN/COMMIT (2 round trips)', make: () => settleCte, pglite: true },
-  { name: 'cte_prepared', what: '"cte" with named prepared statements (2 round trips, no re-planning)', make: prepared, pglite: false },
-  { name: 'single', what: 'everything in one statement, rules in SQL (1 round trip)', make: () => settleSingle, pglite: true },
+/**
+ * Tried and dropped from the default list (docs/PERFORMANCE.md has its figures): "merged", the
+ * first version of the use case's own structure with its statements merged, choice in
+ * TypeScript. `npm run bench -- experiments` with BENCH_EXPERIMENTS=merged,usecase runs it again.
+ */
+export const DROPPED: Variant[] = [
+  { name: 'merged', what: 'same transaction, statements merged, choice in TypeScript (5 round trips)', fn: settleMerged, adapter: 'plain', pglite: true },
+  { name: 'merged_prepared', what: '"merged" on the naming adapter', fn: settleMerged, adapter: 'prepared', pglite: true },
 ];
 
 export async function benchExperiments(options: { write: boolean; only?: string[] }): Promise<{ figures: Record<string, number> }> {
-  const variants = VARIANTS.filter((v) => !options.only || options.only.includes(v.name));
+  const only = options.only ?? process.env.BENCH_EXPERIMENTS?.split(',');
+  const variants = only ? [...VARIANTS, ...DROPPED].filter((v) => only.includes(v.name)) : VARIANTS;
   const figures: Record<string, number> = {};
   const lines: string[] = [];
 
-  // 1. Equivalence with the use case, each on fresh databases.
-  const openDb = async () => {
-    const database = await freshPgDatabase();
-    const db = openPg(database.url, 4);
-    return { db, pool: db.pool, close: async () => { await db.close(); await database.drop(); } };
-  };
+  // 0. Equivalence with the use case, each on fresh databases.
   for (const variant of variants.filter((v) => v.name !== 'usecase')) {
-    let pool: pg.Pool | undefined;
     const result = await equivalence(
       async () => {
-        const opened = await openDb();
-        pool = opened.pool;
-        return opened;
+        const database = await freshPgDatabase();
+        const db = openAdapter(database.url, variant.adapter, 4);
+        return {
+          db,
+          close: async () => {
+            await db.close();
+            await database.drop();
+          },
+        };
       },
       settle,
-      (app, inst, input) => variant.make(pool)(app, inst, input),
+      variant.fn,
     );
     figures[`exp_${variant.name}_equivalence_differences`] = result.differences;
     log(`equivalence ${variant.name}: ${result.differences} differences${result.differences ? `\n  ${result.detail.join('\n  ')}` : ''}`);
   }
 
-  // 2. PostgreSQL, 16 callers, same population, one after the other; the raw limit in between.
+  // …and the PGlite PREPARE/EXECUTE wrapper (its values are quoted literals) on PGlite.
+  for (const variant of variants.filter((v) => v.adapter === 'prepared' && v.pglite)) {
+    const result = await equivalence(
+      async () => {
+        const db = await openPglite();
+        return { db: preparingPglite(db), close: () => db.close() };
+      },
+      settle,
+      variant.fn,
+    );
+    figures[`exp_${variant.name}_pglite_equivalence_differences`] = result.differences;
+    log(`equivalence ${variant.name} on PGlite: ${result.differences} differences${result.differences ? `\n  ${result.detail.join('\n  ')}` : ''}`);
+  }
+
+  // 1. PostgreSQL, 16 callers, interleaved with each other and with the raw UPDATE.
   const env = await openSettleEnv();
+  const preparedDb = openPgPrepared(env.url, 16);
+  const raw = await openRawUpdate(env.url);
+  keepConnections(env.app.db);
+  keepConnections(preparedDb);
   try {
-    const pool = (env.app.db as unknown as { pool: pg.Pool }).pool;
+    const preparedEnv = { ...env, app: await benchApp(preparedDb) };
+    const envOf = (v: Variant) => (v.adapter === 'prepared' ? preparedEnv : env);
     for (const variant of variants) {
-      log(`experiment ${variant.name} on PostgreSQL (${variant.what})…`);
-      const m = await measureSettle(env, variant.make(pool), `exp-${variant.name}`);
-      figures[`exp_${variant.name}_pg_tps`] = round(m.load.rate);
-      figures[`exp_${variant.name}_pg_p50_ms`] = round(m.load.latency.p50);
-      figures[`exp_${variant.name}_pg_p99_ms`] = round(m.load.latency.p99);
-      figures[`exp_${variant.name}_pg_errors`] = m.load.errors;
-      figures[`exp_${variant.name}_round_trips`] = m.roundTrips.mulaidOnly;
-      figures[`exp_${variant.name}_round_trips_self_pay`] = m.roundTrips.selfThenMulaid;
-      figures[`exp_${variant.name}_ledger_mismatches`] = m.ledgerMismatches + m.settlementMismatches;
-      lines.push(`## ${variant.name}: ${variant.what}`, ...m.roundTrips.log, '');
-      log(`experiment ${variant.name}: ${round(m.load.rate)}/s p99 ${round(m.load.latency.p99)} ms, ${m.roundTrips.mulaidOnly} round trips`);
+      const rt = await countRoundTrips(envOf(variant).app, env.institution, variant.fn, env.relatives, env.selfPayers);
+      figures[`exp_${variant.name}_round_trips`] = rt.mulaidOnly;
+      figures[`exp_${variant.name}_round_trips_self_pay`] = rt.selfThenMulaid;
+      lines.push(`## ${variant.name}: ${variant.what}`, ...rt.log, '');
+      await settleArm(envOf(variant), variant.fn, `warm-${variant.name}`).slice(ms(1_000), 0);
     }
-    const raw = await benchRawUpdate(env.url);
-    figures.exp_raw_update_pg_tps = raw.raw_update_pg_tps!;
+    await waitForQuiet('experiments');
+    log(`experiments on PostgreSQL: ${variants.map((v) => v.name).join(', ')} and the raw UPDATE, interleaved…`);
+    const floor = await floorArm(preparedDb.pool, env.institution.code);
+    await floor.slice(ms(500), 0);
+    const arms: Arm[] = [...variants.map((v) => settleArm(envOf(v), v.fn, v.name)), floor, raw.auto];
+    const results = await interleave(arms, { rounds: 5, sliceMs: ms(3_000) });
+    const rawRate = results.get('raw_update')!.rate;
+    figures.exp_raw_update_pg_tps = round(rawRate);
+    figures.exp_raw_update_pg_p99_ms = round(results.get('raw_update')!.latency.p99);
+    const floorResult = results.get('writes_floor')!;
+    figures.exp_writes_floor_pg_tps = round(floorResult.rate);
+    figures.exp_writes_floor_pg_p99_ms = round(floorResult.latency.p99);
+    figures.exp_writes_floor_to_raw_ratio = Math.round((floorResult.rate / rawRate) * 1000) / 1000;
+    log(`writes only (the floor): ${round(floorResult.rate)}/s p99 ${round(floorResult.latency.p99)} ms, ratio ${figures.exp_writes_floor_to_raw_ratio}`);
     for (const variant of variants) {
-      figures[`exp_${variant.name}_to_raw_ratio`] = Math.round((figures[`exp_${variant.name}_pg_tps`]! / raw.raw_update_pg_tps!) * 1000) / 1000;
+      const r = results.get(variant.name)!;
+      figures[`exp_${variant.name}_pg_tps`] = round(r.rate);
+      figures[`exp_${variant.name}_pg_p50_ms`] = round(r.latency.p50);
+      figures[`exp_${variant.name}_pg_p99_ms`] = round(r.latency.p99);
+      figures[`exp_${variant.name}_pg_errors`] = r.errors;
+      figures[`exp_${variant.name}_pg_foreign_cores`] = round(r.foreignCores);
+      figures[`exp_${variant.name}_to_raw_ratio`] = Math.round((r.rate / rawRate) * 1000) / 1000;
+      if (r.errors > 0) log(`${variant.name}: ${r.errors} errors, first: ${r.firstError}`);
     }
+    for (const variant of variants) {
+      const cpu = await settleCpu(envOf(variant), variant.fn, `cpu-${variant.name}`);
+      figures[`exp_${variant.name}_node_cpu_ms_per_op`] = round(cpu.nodeMsPerOp);
+      figures[`exp_${variant.name}_postgres_cpu_ms_per_op`] = round(cpu.postgresMsPerOp);
+      log(
+        `experiment ${variant.name}: ${figures[`exp_${variant.name}_pg_tps`]}/s p99 ${figures[`exp_${variant.name}_pg_p99_ms`]} ms, ` +
+          `ratio ${figures[`exp_${variant.name}_to_raw_ratio`]}, ${figures[`exp_${variant.name}_round_trips`]} round trips, ` +
+          `CPU/settlement node ${round(cpu.nodeMsPerOp)} ms + PostgreSQL ${round(cpu.postgresMsPerOp)} ms`,
+      );
+    }
+    const checks = await settleChecks(env);
+    figures.exp_pg_ledger_mismatches = checks.ledgerMismatches + checks.settlementMismatches;
   } finally {
+    await raw.close();
+    await preparedDb.close().catch(() => undefined);
     await env.close();
   }
 
-  // 3. The hot sharer, each variant on a fresh database.
-  for (const variant of variants) {
+  // 2. The hot sharer: each variant on its own database, interleaved (two groups, to keep the
+  //    number of connections well under max_connections); then the checks.
+  for (const group of [variants.slice(0, Math.ceil(variants.length / 2)), variants.slice(Math.ceil(variants.length / 2))]) {
+    if (group.length === 0) continue;
+    const hot: Array<{ variant: Variant; arm: Arm; check: () => Promise<HotCheck>; close: () => Promise<void> }> = [];
+    try {
+      for (const variant of group) {
+        const database = await freshPgDatabase();
+        const db = openAdapter(database.url, variant.adapter, 8);
+        keepConnections(db);
+        const close = async () => {
+          await db.close().catch(() => undefined);
+          await database.drop();
+        };
+        try {
+          const { arm, check } = hotArm(await seedHot(await benchApp(db)), variant.fn, variant.name);
+          await arm.slice(ms(1_000), 0); // warm
+          hot.push({ variant, arm, check, close });
+        } catch (error) {
+          await close();
+          throw error;
+        }
+      }
+      await waitForQuiet('experiments hot');
+      log(`experiments: hot sharer, ${group.map((v) => v.name).join(', ')}, interleaved…`);
+      const results = await interleave(hot.map((h) => h.arm), { rounds: 4, sliceMs: ms(2_500) });
+      for (const h of hot) {
+        const r = results.get(h.variant.name)!;
+        const check = await h.check();
+        figures[`exp_${h.variant.name}_hot_tps`] = round(r.rate);
+        figures[`exp_${h.variant.name}_hot_p99_ms`] = round(r.latency.p99);
+        figures[`exp_${h.variant.name}_hot_foreign_cores`] = round(r.foreignCores);
+        figures[`exp_${h.variant.name}_hot_largest_rule_violations`] = check.violations;
+        figures[`exp_${h.variant.name}_hot_check_inconsistencies`] = check.inconsistencies;
+        log(`experiment ${h.variant.name}: hot ${round(r.rate)}/s p99 ${round(r.latency.p99)} ms, check ${JSON.stringify(check)}`);
+      }
+    } finally {
+      for (const h of hot) await h.close();
+    }
+  }
+
+  // The check must catch wrong implementations: two deliberately wrong variants, 3 s each.
+  for (const control of NEGATIVE_CONTROLS) {
     const database = await freshPgDatabase();
     const db = openPg(database.url, 16);
     try {
-      const hot = await seedHot(await benchApp(db));
-      log(`experiment ${variant.name}: hot sharer…`);
-      const { load, check } = await measureHot(hot, variant.make(db.pool), `exp-hot-${variant.name}`);
-      figures[`exp_${variant.name}_hot_tps`] = round(load.rate);
-      figures[`exp_${variant.name}_hot_p99_ms`] = round(load.latency.p99);
-      figures[`exp_${variant.name}_hot_largest_rule_violations`] = check.violations;
-      figures[`exp_${variant.name}_hot_check_inconsistencies`] = check.inconsistencies;
-      log(`experiment ${variant.name}: hot ${round(load.rate)}/s p99 ${round(load.latency.p99)} ms, check ${JSON.stringify(check)}`);
+      const env = await seedHot(await benchApp(db));
+      const { check } = await measureHot(env, control.make(), `neg-${control.name}`, ms(3_000));
+      figures[`exp_negative_${control.name}_hot_violations`] = check.violations;
+      log(`negative control ${control.name}: ${JSON.stringify(check)} (must show violations)`);
     } finally {
       await db.close().catch(() => undefined);
       await database.drop();
     }
   }
 
-  // 4. PGlite, in memory, one population for all variants.
+  // 3. PGlite, in memory, one population for all variants, interleaved.
   const pgliteVariants = variants.filter((v) => v.pglite);
   if (pgliteVariants.length > 0) {
     const db = await openPglite();
@@ -127,17 +234,24 @@ export async function benchExperiments(options: { write: boolean; only?: string[
       const { relatives } = await seedFamilies(app, { sharers: 10_000, relatives: 10_000, perRelative: 2 });
       const { caller } = await insertInstitution(app);
       await db.exec('ANALYZE');
-      for (const variant of pgliteVariants) {
-        await waitForQuiet(`pglite ${variant.name}`);
-        const load = await settleLoad(app, caller, relatives, variant.make(undefined), {
-          workers: 16,
-          warmupMs: ms(1_000),
-          durationMs: ms(8_000),
-          tag: `exp-pglite-${variant.name}`,
-        });
-        figures[`exp_${variant.name}_pglite_tps`] = round(load.rate);
-        figures[`exp_${variant.name}_pglite_p99_ms`] = round(load.latency.p99);
-        log(`experiment ${variant.name} on PGlite: ${round(load.rate)}/s p99 ${round(load.latency.p99)} ms (${load.errors} errors)`);
+      const preparedApp = { ...app, db: preparingPglite(db) };
+      const arms: Arm[] = pgliteVariants.map((v) => {
+        let slices = 0;
+        const target = v.adapter === 'prepared' ? preparedApp : app;
+        return {
+          name: v.name,
+          slice: (durationMs) => settleLoad(target, caller, relatives, v.fn, { workers: 16, warmupMs: 300, durationMs, tag: `pglite-${v.name}-${slices++}` }),
+        };
+      });
+      for (const arm of arms) await arm.slice(ms(1_000), 0); // warm
+      await waitForQuiet('experiments pglite');
+      log('experiments on PGlite, interleaved…');
+      const results = await interleave(arms, { rounds: 4, sliceMs: ms(2_500) });
+      for (const v of pgliteVariants) {
+        const r = results.get(v.name)!;
+        figures[`exp_${v.name}_pglite_tps`] = round(r.rate);
+        figures[`exp_${v.name}_pglite_p99_ms`] = round(r.latency.p99);
+        log(`experiment ${v.name} on PGlite: ${round(r.rate)}/s p99 ${round(r.latency.p99)} ms (${r.errors} errors)`);
       }
       figures.exp_pglite_ledger_mismatches = (await ledgerMismatches(app)) + (await settlementLedgerMismatches(app));
     } finally {

@@ -19,6 +19,12 @@
  *      A duplicate delivery that committed first: nothing inserted, nothing debited; a third
  *      round trip reads the stored answer (rare path).
  *
+ * The lock statement names its rows by an explicit list (`person_id = ANY($12::uuid[])`). A first
+ * version took them from the candidates with `IN (SELECT sharer_id FROM cand)`: under the hot-sharer
+ * load it silently locked FEWER rows (a row updated concurrently is re-checked by EvalPlanQual,
+ * and a re-check through a join or semi-join can drop it), so settlements saw one or two of
+ * their three sharers, or none. The hot-sharer check caught it; an explicit list cannot join.
+ *
  * Why it is safe under READ COMMITTED: FOR UPDATE on a row that a concurrent transaction
  * changed waits for it, then locks and returns the newest version (EvalPlanQual), so the
  * balances the choice is made from are the committed ones under our lock; the UPDATE of the
@@ -51,7 +57,7 @@ WITH cand AS (
   JOIN bindings b ON b.binding_id = c.binding_id AND b.status = 'active'),
 locked AS (
   SELECT a.person_id, a.balance_fen FROM accounts a
-  WHERE a.person_id = $5 OR a.person_id IN (SELECT sharer_id FROM cand)
+  WHERE a.person_id = ANY($12::uuid[])
   ORDER BY a.person_id
   FOR UPDATE),
 split AS (
@@ -150,6 +156,8 @@ export async function settleCteWith(run: Run, app: App, institution: Institution
       candidateJson(candidates),
       randomUUID(),
       randomUUID(),
+      // The accounts to lock, as an explicit list (see the header: never a join or IN (SELECT …)).
+      `{${[patient.person_id, ...candidates.map((c) => c.sharer_id)].join(',')}}`,
     ],
     'yb_settle_write',
   )) as unknown as WriteRow[];

@@ -6,6 +6,11 @@
  * ["settle", person id, kind, amount] as settle.ts, so stored hashes stay comparable) and the
  * masked sharer name.
  *
+ * The lock names its rows by an array computed once (an InitPlan), not by a semi-join: with
+ * `IN (SELECT … FROM go UNION ALL SELECT … FROM cand)` the hot-sharer check found settlements that
+ * had locked one, two or none of their three sharers (EvalPlanQual re-checks a concurrently
+ * updated row through the join, and the re-check dropped it).
+ *
  * This is the floor of what fewer round trips can give (a PL/pgSQL function would also be one
  * round trip; docs/SHARDING.md rules out stored procedures). Its cost: rules of src/rules
  * (policy resolution, relationship scope, sharing scope, maskName) written a second time, in
@@ -43,7 +48,7 @@ cand AS (
           ELSE sp.pooling_region = go.pooling_region END),
 locked AS (
   SELECT a.person_id, a.balance_fen FROM accounts a
-  WHERE a.person_id IN (SELECT person_id FROM go UNION ALL SELECT sharer_id FROM cand)
+  WHERE a.person_id = ANY((SELECT array_agg(x.id) FROM (SELECT person_id AS id FROM go UNION ALL SELECT sharer_id FROM cand) x)::uuid[])
   ORDER BY a.person_id
   FOR UPDATE),
 split AS (

@@ -53,3 +53,13 @@ export async function serverSettings(): Promise<Record<string, string>> {
     return out;
   });
 }
+
+/**
+ * pg's pool closes a connection idle for 10 s. Interleaved measurements leave a pool idle for
+ * longer than that between its slices; reconnecting (and re-preparing statements) would then
+ * land in the next slice. Keep idle connections for two minutes instead.
+ */
+export function keepConnections(db: unknown): void {
+  const pool = (db as { pool?: { options?: { idleTimeoutMillis?: number } } }).pool;
+  if (pool?.options) pool.options.idleTimeoutMillis = 120_000;
+}

@@ -81,16 +81,20 @@ export async function ledgerMismatches(app: App): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Every settlement's money matches its ledger entries (mutual aid and own account). */
+/** Every settlement's money matches its ledger entries (mutual aid and own account). One pass each. */
 export async function settlementLedgerMismatches(app: App): Promise<number> {
   const rows = await app.db.query<{ n: bigint }>(
-    `SELECT count(*) AS n FROM settlements s
-     LEFT JOIN LATERAL (
-       SELECT COALESCE(sum(-l.delta_fen) FILTER (WHERE l.kind = 'mulaid_pay'), 0) AS mulaid,
+    `WITH e AS (
+       SELECT l.settlement_id,
+              COALESCE(sum(-l.delta_fen) FILTER (WHERE l.kind = 'mulaid_pay'), 0) AS mulaid,
               COALESCE(sum(-l.delta_fen) FILTER (WHERE l.kind = 'self_pay'), 0) AS self,
-              bool_and(l.kind <> 'mulaid_pay' OR (l.person_id = s.sharer_id AND l.entry_id = s.mulaid_entry_id)) AS right_sharer
-       FROM ledger_entries l WHERE l.settlement_id = s.settlement_id) e ON true
-     WHERE e.mulaid <> s.mulaid_pay_fen OR e.self <> s.self_pay_fen OR e.right_sharer IS FALSE`,
+              array_agg(l.person_id) FILTER (WHERE l.kind = 'mulaid_pay') AS payers,
+              array_agg(l.entry_id) FILTER (WHERE l.kind = 'mulaid_pay') AS entries
+       FROM ledger_entries l WHERE l.settlement_id IS NOT NULL AND l.kind IN ('mulaid_pay', 'self_pay')
+       GROUP BY l.settlement_id)
+     SELECT count(*) AS n FROM settlements s LEFT JOIN e ON e.settlement_id = s.settlement_id
+     WHERE COALESCE(e.mulaid, 0) <> s.mulaid_pay_fen OR COALESCE(e.self, 0) <> s.self_pay_fen
+        OR (s.mulaid_pay_fen > 0 AND (e.payers <> ARRAY[s.sharer_id] OR e.entries <> ARRAY[s.mulaid_entry_id]))`,
   );
   return Number(rows[0]?.n ?? 0);
 }

@@ -40,6 +40,8 @@ export interface LoadResult {
   /** Completed operations per second over the measured window. */
   rate: number;
   latency: Summary;
+  /** Every measured latency (ms). */
+  latencies: number[];
   ops: number;
   errors: number;
   seconds: number;
@@ -86,5 +88,5 @@ export async function closedLoop(options: {
   };
   await Promise.all(Array.from({ length: options.workers }, (_, w) => worker(w)));
   const seconds = options.durationMs / 1000;
-  return { rate: measuredOps / seconds, latency: summarize(latencies), ops: measuredOps, errors, seconds, firstError };
+  return { rate: measuredOps / seconds, latency: summarize(latencies), latencies, ops: measuredOps, errors, seconds, firstError };
 }
