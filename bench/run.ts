@@ -31,6 +31,8 @@ const GROUP_HELP: Record<Group, string> = {
   experiments: 'faster settlement variants in bench/experiments, measured like settle (not in the default run)',
 };
 
+const OBSOLETE = [/_at_rate_/, /^settle_pg_background_cpu$/, /^exp_merged/];
+
 /** Targets from the issue, for the table. */
 const TARGETS: Record<string, { op: '>=' | '<=' | '=='; value: number }> = {
   settle_pg_to_raw_ratio: { op: '>=', value: 0.4 },
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const figures: Record<string, number> = {};
   const notes: string[] = [];
+  const failed: Group[] = [];
   await mkdir(RESULTS, { recursive: true });
   const pgGroups: Group[] = ['settle', 'hot', 'http', 'records', 'experiments'];
   if (groups.some((g) => pgGroups.includes(g))) {
@@ -168,8 +171,11 @@ async function main(): Promise<void> {
         }
       }
     } catch (error) {
+      // One benchmark failing must not lose the others' figures.
       await dropAllCreated();
-      throw error;
+      failed.push(group);
+      log(`── ${group} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      continue;
     }
     log(`── ${group} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
@@ -182,11 +188,17 @@ async function main(): Promise<void> {
   for (const note of notes) console.log(`note: ${note}`);
   console.log(`\n${groups.join(', ')} in ${((Date.now() - started) / 1000).toFixed(0)} s${QUICK ? ' (--quick)' : ''}`);
 
+  if (failed.length > 0) {
+    console.log(`FAILED: ${failed.join(', ')} (their previous figures, if any, stay in latest.json)`);
+    process.exitCode = 1;
+  }
   if (!write) {
     console.log('--quick: bench/results/latest.json left as it was (add --write to keep these figures)');
     return;
   }
   const previous: Record<string, unknown> = existsSync(LATEST) ? JSON.parse(readFileSync(LATEST, 'utf8')) : {};
+  // Keys earlier versions of the benchmark wrote and this one no longer does.
+  for (const key of Object.keys(previous)) if (OBSOLETE.some((pattern) => pattern.test(key))) delete previous[key];
   const merged: Record<string, unknown> = { ...previous, ...figures };
   const sorted = Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
   await writeFile(LATEST, `${JSON.stringify(sorted, null, 2)}\n`);
@@ -194,7 +206,7 @@ async function main(): Promise<void> {
   const previousMachine: Record<string, unknown> = existsSync(machinePath) ? JSON.parse(readFileSync(machinePath, 'utf8')) : {};
   const runs = { ...((previousMachine.runs as Record<string, string>) ?? {}) };
   const now = new Date().toISOString();
-  for (const g of groups) runs[g] = now;
+  for (const g of groups) if (!failed.includes(g)) runs[g] = now;
   await writeFile(machinePath, `${JSON.stringify({ ...(await machine()), runs }, null, 2)}\n`);
   console.log(`written: ${path.relative(ROOT, LATEST)}, ${path.relative(ROOT, machinePath)}`);
 }
@@ -205,7 +217,7 @@ process.once('SIGINT', () => {
 });
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   async (error: unknown) => {
     console.error(error);
     await dropAllCreated();

@@ -14,7 +14,9 @@
  *        - only if it was inserted: debit the accounts (one UPDATE) and write the ledger entries.
  *          The UPDATE has no balance guard of its own: the amounts come from the balances under
  *          the lock, and should they ever not, CHECK (balance_fen >= 0) fails the statement,
- *          which rolls back the settlement with it (a single statement is atomic);
+ *          which rolls back the settlement with it (a single statement is atomic); the ledger
+ *          entries are written from the debits wanted joined to the debits made, so a debit
+ *          that found no row would fail NOT NULL on balance_after_fen, and roll back too;
  *        - returns the decision and the balances it saw.
  *      A duplicate delivery that committed first: nothing inserted, nothing debited; a third
  *      round trip reads the stored answer (rare path).
@@ -102,10 +104,13 @@ debits AS (
 moved AS (
   UPDATE accounts a SET balance_fen = a.balance_fen - debits.amount, updated_at = $8
   FROM debits WHERE a.person_id = debits.person_id
-  RETURNING a.person_id, a.balance_fen, debits.amount, debits.kind, debits.entry_id),
+  RETURNING a.person_id, a.balance_fen),
 entries AS (
+  -- From the debits wanted, not the debits made: should an UPDATE ever miss its row, the
+  -- NULL balance_after_fen fails NOT NULL and the whole statement (settlement included) rolls back.
   INSERT INTO ledger_entries (entry_id, person_id, kind, delta_fen, balance_after_fen, settlement_id, created_at)
-  SELECT moved.entry_id, moved.person_id, moved.kind, -moved.amount, moved.balance_fen, $1, $8 FROM moved
+  SELECT debits.entry_id, debits.person_id, debits.kind, -debits.amount, moved.balance_fen, $1, $8
+  FROM debits LEFT JOIN moved ON moved.person_id = debits.person_id
   RETURNING entry_id)
 SELECT d.*, (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM entries) AS entries,
        (SELECT jsonb_object_agg(person_id, balance_fen) FROM locked) AS locked_balances
