@@ -19,6 +19,11 @@ import { rebuildCloudIfStale } from './sizes';
 
 const ROOT = path.resolve(__dirname, '..');
 
+/** This process's environment without the bench's own variables. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('BENCH_')));
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -53,7 +58,7 @@ async function startServer(dataDir: string, port: number, phone: string): Promis
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SKIP_H5_BUILD: '1', DATA_DIR: dataDir, PORT: String(port), DEMO_DATA: '0', APP_ENV: 'development', DATABASE_URL: '' },
+    env: { ...cleanEnv(), SKIP_H5_BUILD: '1', DATA_DIR: dataDir, PORT: String(port), DEMO_DATA: '0', APP_ENV: 'development', DATABASE_URL: '' },
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -97,7 +102,7 @@ function timeNode(args: string[], runs: number, cwd = ROOT): number {
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     const t0 = performance.now();
-    const result = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
+    const result = spawnSync(process.execPath, args, { cwd, env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
     if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr?.toString().slice(0, 500)}`);
     times.push(performance.now() - t0);
   }
@@ -126,7 +131,7 @@ export async function benchStartup(): Promise<Record<string, number>> {
     log(`start-up: restart ${Math.round(restart.ms)} ms; npx tsx overhead and cold require…`);
     const tsxNoop = (() => {
       const t0 = performance.now();
-      spawnSync('npx', ['tsx', '-e', '0'], { cwd: ROOT, stdio: 'ignore', timeout: 60_000 });
+      spawnSync('npx', ['tsx', '-e', '0'], { cwd: ROOT, env: cleanEnv(), stdio: 'ignore', timeout: 60_000 });
       return performance.now() - t0;
     })();
     const empty = timeNode(['-e', ''], 7);

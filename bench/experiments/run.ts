@@ -20,7 +20,7 @@ import { hotArm, measureHot, seedHot, type HotCheck } from '../hot-sharer';
 import { interleave, type Arm } from '../lib/interleave';
 import { log, ms } from '../lib/options';
 import { freshPgDatabase, keepConnections } from '../lib/pg';
-import { openPgPrepared } from '../lib/pg-prepared';
+import { openPgUnprepared } from '../lib/pg-unprepared';
 import { preparingPglite } from '../lib/pglite-prepared';
 import { waitForQuiet } from '../lib/quiet';
 import { benchApp, insertInstitution, seedFamilies } from '../lib/seed';
@@ -39,35 +39,33 @@ interface Variant {
   name: string;
   what: string;
   fn: SettleFn;
-  /**
-   * `prepared`: plans cached per connection — on PostgreSQL the Db of bench/lib/pg-prepared.ts
-   * (named statements), on PGlite the wrapper of bench/lib/pglite-prepared.ts (PREPARE/EXECUTE).
-   */
-  adapter: 'plain' | 'prepared';
-  pglite: boolean;
+  /** On PostgreSQL: the server's adapter (named statements since ebcae2e), or the old unnamed one. */
+  pg?: 'server' | 'unprepared';
+  /** On PGlite: the server's adapter, or with PREPARE/EXECUTE (bench/lib/pglite-prepared.ts). */
+  pglite?: 'server' | 'prepared';
 }
 
 export const VARIANTS: Variant[] = [
-  { name: 'usecase', what: 'server/usecases/settle.ts as it is (9 round trips)', fn: settle, adapter: 'plain', pglite: true },
-  { name: 'usecase_prepared', what: 'the use case unchanged, on a pg adapter that names its statements (plans cached per connection)', fn: settle, adapter: 'prepared', pglite: true },
-  { name: 'cte', what: 'one read + one write statement, no BEGIN/COMMIT (2 round trips)', fn: settleCte, adapter: 'plain', pglite: true },
-  { name: 'cte_prepared', what: '"cte" on the naming adapter', fn: settleCte, adapter: 'prepared', pglite: true },
-  { name: 'single', what: 'everything in one statement, rules in SQL (1 round trip)', fn: settleSingle, adapter: 'plain', pglite: true },
-  { name: 'single_prepared', what: '"single" on the naming adapter', fn: settleSingle, adapter: 'prepared', pglite: true },
+  { name: 'usecase', what: 'server/usecases/settle.ts as it is (5 round trips; statements prepared by the pg adapter)', fn: settle, pg: 'server', pglite: 'server' },
+  { name: 'usecase_unprepared', what: 'the use case on the pg adapter as it was before ebcae2e (every statement planned on every call)', fn: settle, pg: 'unprepared' },
+  { name: 'usecase_pglite_prepared', what: 'the use case on PGlite with PREPARE/EXECUTE', fn: settle, pglite: 'prepared' },
+  { name: 'cte', what: 'one read + one write statement that locks, decides and writes, no BEGIN/COMMIT (2 round trips)', fn: settleCte, pg: 'server', pglite: 'server' },
+  { name: 'cte_pglite_prepared', what: '"cte" on PGlite with PREPARE/EXECUTE', fn: settleCte, pglite: 'prepared' },
+  { name: 'single', what: 'everything in one statement, rules in SQL (1 round trip)', fn: settleSingle, pg: 'server', pglite: 'server' },
+  { name: 'single_pglite_prepared', what: '"single" on PGlite with PREPARE/EXECUTE', fn: settleSingle, pglite: 'prepared' },
 ];
 
-function openAdapter(url: string, adapter: Variant['adapter'], size = 16): Db {
-  return adapter === 'prepared' ? openPgPrepared(url, size) : openPg(url, size);
+function openPgAdapter(url: string, adapter: NonNullable<Variant['pg']>, size = 16): Db {
+  return adapter === 'unprepared' ? openPgUnprepared(url, size) : openPg(url, size);
 }
 
 /**
  * Tried and dropped from the default list (docs/PERFORMANCE.md has its figures): "merged", the
- * first version of the use case's own structure with its statements merged, choice in
- * TypeScript. `npm run bench -- experiments` with BENCH_EXPERIMENTS=merged,usecase runs it again.
+ * use case's first structure with its statements merged and the choice in TypeScript.
+ * BENCH_EXPERIMENTS=merged,usecase npm run bench -- experiments runs it again.
  */
 export const DROPPED: Variant[] = [
-  { name: 'merged', what: 'same transaction, statements merged, choice in TypeScript (5 round trips)', fn: settleMerged, adapter: 'plain', pglite: true },
-  { name: 'merged_prepared', what: '"merged" on the naming adapter', fn: settleMerged, adapter: 'prepared', pglite: true },
+  { name: 'merged', what: 'same transaction, statements merged, choice in TypeScript (5 round trips)', fn: settleMerged, pg: 'server', pglite: 'server' },
 ];
 
 export async function benchExperiments(options: { write: boolean; only?: string[] }): Promise<{ figures: Record<string, number> }> {
@@ -77,11 +75,11 @@ export async function benchExperiments(options: { write: boolean; only?: string[
   const lines: string[] = [];
 
   // 0. Equivalence with the use case, each on fresh databases.
-  for (const variant of variants.filter((v) => v.name !== 'usecase')) {
+  for (const variant of variants.filter((v) => v.name !== 'usecase' && v.pg)) {
     const result = await equivalence(
       async () => {
         const database = await freshPgDatabase();
-        const db = openAdapter(database.url, variant.adapter, 4);
+        const db = openPgAdapter(database.url, variant.pg!, 4);
         return {
           db,
           close: async () => {
@@ -98,7 +96,7 @@ export async function benchExperiments(options: { write: boolean; only?: string[
   }
 
   // …and the PGlite PREPARE/EXECUTE wrapper (its values are quoted literals) on PGlite.
-  for (const variant of variants.filter((v) => v.adapter === 'prepared' && v.pglite)) {
+  for (const variant of variants.filter((v) => v.pglite === 'prepared')) {
     const result = await equivalence(
       async () => {
         const db = await openPglite();
@@ -112,26 +110,26 @@ export async function benchExperiments(options: { write: boolean; only?: string[
   }
 
   // 1. PostgreSQL, 16 callers, interleaved with each other and with the raw UPDATE.
+  const pgVariants = variants.filter((v) => v.pg);
   const env = await openSettleEnv();
-  const preparedDb = openPgPrepared(env.url, 16);
+  const unpreparedDb = openPgUnprepared(env.url, 16);
   const raw = await openRawUpdate(env.url);
   keepConnections(env.app.db);
-  keepConnections(preparedDb);
   try {
-    const preparedEnv = { ...env, app: await benchApp(preparedDb) };
-    const envOf = (v: Variant) => (v.adapter === 'prepared' ? preparedEnv : env);
-    for (const variant of variants) {
+    const unpreparedEnv = { ...env, app: await benchApp(unpreparedDb) };
+    const envOf = (v: Variant) => (v.pg === 'unprepared' ? unpreparedEnv : env);
+    for (const variant of pgVariants) {
       const rt = await countRoundTrips(envOf(variant).app, env.institution, variant.fn, env.relatives, env.selfPayers);
       figures[`exp_${variant.name}_round_trips`] = rt.mulaidOnly;
       figures[`exp_${variant.name}_round_trips_self_pay`] = rt.selfThenMulaid;
       lines.push(`## ${variant.name}: ${variant.what}`, ...rt.log, '');
       await settleArm(envOf(variant), variant.fn, `warm-${variant.name}`).slice(ms(1_000), 0);
     }
-    await waitForQuiet('experiments');
-    log(`experiments on PostgreSQL: ${variants.map((v) => v.name).join(', ')} and the raw UPDATE, interleaved…`);
-    const floor = await floorArm(preparedDb.pool, env.institution.code);
+    const floor = await floorArm((env.app.db as unknown as { pool: import('pg').Pool }).pool, env.institution.code);
     await floor.slice(ms(500), 0);
-    const arms: Arm[] = [...variants.map((v) => settleArm(envOf(v), v.fn, v.name)), floor, raw.auto];
+    await waitForQuiet('experiments');
+    log(`experiments on PostgreSQL: ${pgVariants.map((v) => v.name).join(', ')}, the writes floor and the raw UPDATE, interleaved…`);
+    const arms: Arm[] = [...pgVariants.map((v) => settleArm(envOf(v), v.fn, v.name)), floor, raw.auto];
     const results = await interleave(arms, { rounds: 5, sliceMs: ms(3_000) });
     const rawRate = results.get('raw_update')!.rate;
     figures.exp_raw_update_pg_tps = round(rawRate);
@@ -141,7 +139,7 @@ export async function benchExperiments(options: { write: boolean; only?: string[
     figures.exp_writes_floor_pg_p99_ms = round(floorResult.latency.p99);
     figures.exp_writes_floor_to_raw_ratio = Math.round((floorResult.rate / rawRate) * 1000) / 1000;
     log(`writes only (the floor): ${round(floorResult.rate)}/s p99 ${round(floorResult.latency.p99)} ms, ratio ${figures.exp_writes_floor_to_raw_ratio}`);
-    for (const variant of variants) {
+    for (const variant of pgVariants) {
       const r = results.get(variant.name)!;
       figures[`exp_${variant.name}_pg_tps`] = round(r.rate);
       figures[`exp_${variant.name}_pg_p50_ms`] = round(r.latency.p50);
@@ -151,7 +149,7 @@ export async function benchExperiments(options: { write: boolean; only?: string[
       figures[`exp_${variant.name}_to_raw_ratio`] = Math.round((r.rate / rawRate) * 1000) / 1000;
       if (r.errors > 0) log(`${variant.name}: ${r.errors} errors, first: ${r.firstError}`);
     }
-    for (const variant of variants) {
+    for (const variant of pgVariants) {
       const cpu = await settleCpu(envOf(variant), variant.fn, `cpu-${variant.name}`);
       figures[`exp_${variant.name}_node_cpu_ms_per_op`] = round(cpu.nodeMsPerOp);
       figures[`exp_${variant.name}_postgres_cpu_ms_per_op`] = round(cpu.postgresMsPerOp);
@@ -165,19 +163,19 @@ export async function benchExperiments(options: { write: boolean; only?: string[
     figures.exp_pg_ledger_mismatches = checks.ledgerMismatches + checks.settlementMismatches;
   } finally {
     await raw.close();
-    await preparedDb.close().catch(() => undefined);
+    await unpreparedDb.close().catch(() => undefined);
     await env.close();
   }
 
   // 2. The hot sharer: each variant on its own database, interleaved (two groups, to keep the
   //    number of connections well under max_connections); then the checks.
-  for (const group of [variants.slice(0, Math.ceil(variants.length / 2)), variants.slice(Math.ceil(variants.length / 2))]) {
+  for (const group of [pgVariants.slice(0, Math.ceil(pgVariants.length / 2)), pgVariants.slice(Math.ceil(pgVariants.length / 2))]) {
     if (group.length === 0) continue;
     const hot: Array<{ variant: Variant; arm: Arm; check: () => Promise<HotCheck>; close: () => Promise<void> }> = [];
     try {
       for (const variant of group) {
         const database = await freshPgDatabase();
-        const db = openAdapter(database.url, variant.adapter, 8);
+        const db = openPgAdapter(database.url, variant.pg!, 8);
         keepConnections(db);
         const close = async () => {
           await db.close().catch(() => undefined);
@@ -237,7 +235,7 @@ export async function benchExperiments(options: { write: boolean; only?: string[
       const preparedApp = { ...app, db: preparingPglite(db) };
       const arms: Arm[] = pgliteVariants.map((v) => {
         let slices = 0;
-        const target = v.adapter === 'prepared' ? preparedApp : app;
+        const target = v.pglite === 'prepared' ? preparedApp : app;
         return {
           name: v.name,
           slice: (durationMs) => settleLoad(target, caller, relatives, v.fn, { workers: 16, warmupMs: 300, durationMs, tag: `pglite-${v.name}-${slices++}` }),

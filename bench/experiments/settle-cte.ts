@@ -1,5 +1,10 @@
 /**
  * Experiment "cte": 2 round trips, no explicit transaction.
+ *
+ * NOT ADOPTED (docs/PERFORMANCE.md): with the lock inside the writing statement, the model test
+ * (tests/reliability/model.pg.test.ts, seed 967315713) saw a debit fail CHECK (balance_fen >= 0)
+ * under concurrent refunds and registry top-ups; the use case locks in a statement of its own.
+ * The bench's own checks (equivalence, hot sharer, ledger) did not reproduce it.
  *   1. READ_SQL (autocommit, no locks): patient, stored answer of the serial, candidates,
  *      policy overrides. TypeScript applies the rules of src/rules (who may pay, allowPartial)
  *      and masks the names, exactly as settle.ts.

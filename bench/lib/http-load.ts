@@ -73,5 +73,9 @@ export async function httpLoad(options: {
     };
   } finally {
     channel.close();
+    // The plan can be megabytes: never hand it to child processes spawned later.
+    delete process.env.BENCH_AC_PLAN;
+    delete process.env.BENCH_AC_CHANNEL;
+    delete process.env.BENCH_AC_EXPECT;
   }
 }
