@@ -18,7 +18,7 @@ export async function migrate(db: Db): Promise<number[]> {
     try {
       await db.transaction(async (tx) => {
         await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
-        for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+        for (const statement of typeof migration.sql === 'string' ? splitStatements(migration.sql) : migration.sql) await tx.query(statement);
       });
       done.push(migration.version);
     } catch (error) {

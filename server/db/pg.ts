@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { SQLSTATE, sqlState, type Db, type Queryable, type SqlParam } from './port';
+import { statementName } from './statements';
 
 // BIGINT (int8) as bigint, like the PGlite adapter; never a lossy number or a string.
 pg.types.setTypeParser(20, (value: string) => BigInt(value));
@@ -8,30 +8,45 @@ pg.types.setTypeParser(20, (value: string) => BigInt(value));
 const RETRYABLE: ReadonlySet<string> = new Set([SQLSTATE.serializationFailure, SQLSTATE.deadlockDetected]);
 const MAX_ATTEMPTS = 5;
 
-const PREPARABLE = /^\s*(?:WITH|SELECT|INSERT|UPDATE|DELETE)\b/i;
-const statementNames = new Map<string, string>();
-
-/**
- * Queries run as named prepared statements, so each connection parses and plans a statement
- * once: the settlement's CTE statements cost several times more to plan than to run
- * (docs/PERFORMANCE.md). The name is a digest of the text, so one text has one name.
- */
-function statementName(sql: string): string | undefined {
-  if (!PREPARABLE.test(sql)) return undefined;
-  let name = statementNames.get(sql);
-  if (!name) {
-    name = `yb_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
-    statementNames.set(sql, name);
-  }
-  return name;
+async function pause(attempt: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 }
 
-function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+function retryable(error: unknown): boolean {
+  const state = sqlState(error);
+  return state !== undefined && RETRYABLE.has(state);
+}
+
+/** As a named prepared statement where it can be one (./statements.ts). */
+function run(client: pg.Pool | pg.PoolClient, sql: string, params: readonly SqlParam[]) {
+  const name = statementName(sql);
+  return client.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
+}
+
+/** Inside a transaction: one attempt; the transaction as a whole is what gets retried. */
+function wrap(client: pg.PoolClient): Queryable {
   return {
     async query<R>(sql: string, params: readonly SqlParam[] = []) {
-      const name = statementName(sql);
-      const result = await client.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
-      return result.rows as R[];
+      return (await run(client, sql, params)).rows as R[];
+    },
+  };
+}
+
+/**
+ * Outside a transaction each statement is its own transaction: one that failed on a deadlock
+ * or a serialization failure was rolled back whole, so running it again is safe.
+ */
+function wrapPool(pool: pg.Pool): Queryable {
+  return {
+    async query<R>(sql: string, params: readonly SqlParam[] = []) {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return (await run(pool, sql, params)).rows as R[];
+        } catch (error) {
+          if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+          await pause(attempt);
+        }
+      }
     },
   };
 }
@@ -41,7 +56,7 @@ export function openPg(connectionString: string, poolSize = 16): Db & { pool: pg
   const pool = new pg.Pool({ connectionString, max: poolSize });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => undefined);
-  const plain = wrap(pool);
+  const plain = wrapPool(pool);
 
   async function transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
@@ -58,9 +73,8 @@ export function openPg(connectionString: string, poolSize = 16): Db & { pool: pg
         } catch {
           broken = true;
         }
-        const state = sqlState(error);
-        if (state && RETRYABLE.has(state) && attempt < MAX_ATTEMPTS) {
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+        if (retryable(error) && attempt < MAX_ATTEMPTS) {
+          await pause(attempt);
           continue;
         }
         throw error;

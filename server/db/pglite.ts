@@ -2,15 +2,56 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:f
 import path from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, Queryable, SqlParam } from './port';
+import { statementName } from './statements';
 
 const parsers = { [types.INT8]: (value: string) => BigInt(value) };
 
-function wrap(target: Pick<PGlite, 'query'>): Queryable {
-  return {
-    async query<R>(sql: string, params: readonly SqlParam[] = []) {
-      const result = await target.query<R>(sql, params as unknown[]);
-      return result.rows;
-    },
+/**
+ * A parameter as an SQL literal for EXECUTE. standard_conforming_strings is on (checked when
+ * the database opens), so inside '…' a doubled quote is the only escape there is; every value,
+ * numbers too, goes as a quoted literal that PostgreSQL coerces to the prepared parameter's
+ * type, exactly as it does with the text a protocol-level bind sends.
+ */
+function literal(value: SqlParam): string {
+  if (value === null) return 'NULL';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+type Session = Pick<PGlite, 'query' | 'exec'>;
+
+/**
+ * PGlite's API has no named statements: `query` parses, plans and describes its text on every
+ * call (six messages through the WASM boundary). So each statement with parameters is
+ * PREPAREd once — SQL-level, per session, and PGlite has exactly one — and then run as
+ * `EXECUTE name('…', …)` in one simple-protocol message; PostgreSQL keeps its plan.
+ * A prepared statement outlives a rolled-back transaction; one whose PREPARE failed is
+ * forgotten, so the next call tries again (and reports its own error). A string with a NUL
+ * (which PostgreSQL text cannot hold) takes the ordinary path, which rejects it.
+ */
+function statementRunner() {
+  const prepared = new Map<string, Promise<void>>();
+  async function prepare(session: Session, name: string, sql: string): Promise<void> {
+    let ready = prepared.get(name);
+    if (!ready) {
+      ready = session.exec(`PREPARE ${name} AS ${sql}`).then(() => undefined);
+      prepared.set(name, ready);
+      ready.catch(() => prepared.delete(name));
+    }
+    await ready;
+  }
+  return function wrap(session: Session): Queryable {
+    return {
+      async query<R>(sql: string, params: readonly SqlParam[] = []) {
+        const name = params.length > 0 ? statementName(sql) : undefined;
+        if (!name || params.some((p) => typeof p === 'string' && p.includes('\u0000'))) {
+          return (await session.query<R>(sql, params as unknown[])).rows;
+        }
+        await prepare(session, name, sql);
+        const [result] = await session.exec(`EXECUTE ${name}(${params.map(literal).join(', ')})`);
+        return (result?.rows ?? []) as R[];
+      },
+    };
   };
 }
 
@@ -81,6 +122,15 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<
     release();
     throw error;
   }
+  try {
+    const [setting] = (await raw.query<{ on: string }>(`SELECT current_setting('standard_conforming_strings') AS on`)).rows;
+    if (setting?.on !== 'on') throw new Error('PGlite must run with standard_conforming_strings = on');
+  } catch (error) {
+    await raw.close();
+    release();
+    throw error;
+  }
+  const wrap = statementRunner();
   const plain = wrap(raw);
   return {
     kind: 'pglite',

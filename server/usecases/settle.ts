@@ -8,7 +8,7 @@ import type { App } from '../app';
 import { fail } from '../errors';
 import type { InstitutionCaller } from '../runtime/caller';
 import { canShare, idDigest, isInsured } from '../store/persons';
-import { READ_SETTLEMENT_SQL, WRITE_SETTLEMENT_SQL, type CandidateRow, type SettlementRead, type SettlementWrite } from '../store/settlements';
+import { COMMIT_SETTLEMENT_SQL, READ_SETTLEMENT_SQL, type CandidateRow, type SettlementRead, type SettlementWrite } from '../store/settlements';
 
 export type SettlementKind = 'outpatient' | 'inpatient' | 'pharmacy';
 
@@ -56,10 +56,11 @@ function eligibleCandidates(read: SettlementRead) {
  * 1. one read without locks: the patient, the first answer of this serial if any, the
  *    patient's active bindings with their sharers, and the policy overrides that concern them;
  *    the rules of src/rules pick the eligible sharers;
- * 2. one statement, atomic by itself (store/settlements.ts): lock the patient's and the
- *    eligible sharers' accounts in key order, own account first, then the single sharer with
- *    the largest balance under the lock (ties: the earliest binding), all or nothing unless the
- *    policy allows partial; claim the serial; debit and write the ledger entries.
+ * 2. one call of settle_commit (store/settlements.ts, migration 0002), atomic by itself: lock
+ *    the patient's and the eligible sharers' accounts in key order, own account first, then
+ *    the single sharer with the largest balance under the lock (ties: the earliest binding),
+ *    all or nothing unless the policy allows partial; claim the serial; debit and write the
+ *    ledger entries.
  * A duplicate delivery that committed first makes the statement claim nothing and move no
  * money; the first answer is then read and returned.
  */
@@ -90,13 +91,7 @@ export async function settle(
   }));
   const settlementId = randomUUID();
   const toLock = [patient.person_id, ...candidates.map((c) => c.sharer_id)].sort();
-  const written = await app.db.transaction(async (tx) => {
-    // Lock first, in its own statement: the write below then starts with a snapshot taken
-    // after every lock is ours, so each balance it reads and debits is the newest one.
-    await tx.query(`SELECT person_id FROM accounts WHERE person_id = ANY($1::uuid[]) ORDER BY person_id FOR UPDATE`, [
-      `{${toLock.join(',')}}`,
-    ]);
-    const [row] = await tx.query<SettlementWrite>(WRITE_SETTLEMENT_SQL, [
+  const [written] = await app.db.query<SettlementWrite>(COMMIT_SETTLEMENT_SQL, [
     settlementId,
     institution.code,
     input.serialNo,
@@ -108,11 +103,8 @@ export async function settle(
     JSON.stringify(candidates),
     randomUUID(),
     randomUUID(),
-    // The accounts to lock, as an explicit list: never a join (see store/settlements.ts).
     `{${toLock.join(',')}}`,
-    ]);
-    return row;
-  });
+  ]);
   if (!written) throw new Error('settlement statement returned nothing');
   if (Number(written.inserted) === 0) {
     const [again] = await app.db.query<SettlementRead>(READ_SETTLEMENT_SQL, readArgs);

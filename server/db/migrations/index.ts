@@ -1,6 +1,12 @@
 import init from './0001_init';
+import settleFunction from './0002_settle_function';
 
-/** Versioned migrations, applied in order at start. Never edit one that has shipped: add another. */
-export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+/**
+ * Versioned migrations, applied in order at start. Never edit one that has shipped: add another.
+ * `sql` is a script split on the semicolons that end lines, or a list of statements already
+ * split (for bodies that hold semicolons of their own).
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string | readonly string[] }> = [
   { version: 1, name: 'init', sql: init },
+  { version: 2, name: 'settle_function', sql: settleFunction },
 ];

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ADAPTERS, useTestDb } from '../support/adapters';
+
+/**
+ * The database port (server/db/port.ts) gives the same answers on both adapters, whatever
+ * the values: PGlite runs prepared statements as EXECUTE with quoted literals, PostgreSQL
+ * through the protocol's bind, and neither may change a value on the way.
+ */
+describe.each(ADAPTERS)('the database port on %s', (adapter) => {
+  const db = useTestDb(adapter);
+
+  const awkward = [
+    "O'Brien",
+    "''",
+    "'; DROP TABLE accounts; --",
+    'back\\slash \\x41 \\n',
+    '$1 $$ $fn$ E\'x\'',
+    '𠀀 emoji 👨‍👩‍👧 \u200b zero width',
+    '\uFFFD',
+    'a'.repeat(20_000),
+    '',
+    ' leading and trailing ',
+    'line\nbreak\ttab\rreturn',
+  ];
+
+  it.each(awkward.map((text) => [text.slice(0, 30), text]))('returns the text %j exactly as it was sent', async (_label, text) => {
+    const [row] = await db().query<{ echoed: string; length: number }>('SELECT $1::text AS echoed, char_length($1::text) AS length', [text]);
+    expect(row?.echoed).toBe(text);
+    expect(Number(row?.length)).toBe([...text].length);
+  });
+
+  it('keeps bigint, number, boolean, null and Date values and their types', async () => {
+    const when = new Date('2026-03-04T05:06:07.089Z');
+    const [row] = await db().query<{ big: bigint; int: number; yes: boolean; nothing: null; at: Date }>(
+      'SELECT $1::bigint AS big, $2::int AS int, $3::boolean AS yes, $4::text AS nothing, $5::timestamptz AS at',
+      [9_007_199_254_740_993n, -42, true, null, when],
+    );
+    expect(row?.big).toBe(9_007_199_254_740_993n);
+    expect(row?.int).toBe(-42);
+    expect(row?.yes).toBe(true);
+    expect(row?.nothing).toBeNull();
+    expect(new Date(row!.at).toISOString()).toBe(when.toISOString());
+  });
+
+  it('refuses a text with a NUL character with an error, not a truncated value', async () => {
+    await expect(db().query('SELECT $1::text AS t', ['before\u0000after'])).rejects.toBeTruthy();
+  });
+
+  it('a statement that failed to prepare reports its own error each time, and a good one still runs', async () => {
+    for (let i = 0; i < 2; i += 1) {
+      await expect(db().query('SELECT no_such_column FROM pg_class WHERE relname = $1', ['x'])).rejects.toMatchObject({ code: '42703' });
+    }
+    const [row] = await db().query<{ n: number }>('SELECT $1::int + 1 AS n', [1]);
+    expect(row?.n).toBe(2);
+  });
+
+  it('a statement first prepared in a transaction that rolled back still runs afterwards', async () => {
+    const sql = `SELECT $1::text || ' after rollback' AS t`;
+    await expect(
+      db().transaction(async (tx) => {
+        await tx.query(sql, ['first']);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    const [row] = await db().query<{ t: string }>(sql, ['second']);
+    expect(row?.t).toBe('second after rollback');
+  });
+
+  it('a rolled-back transaction leaves nothing behind, a committed one keeps its rows', async () => {
+    await db().exec('CREATE TABLE IF NOT EXISTS port_probe (k text PRIMARY KEY)');
+    await expect(
+      db().transaction(async (tx) => {
+        await tx.query('INSERT INTO port_probe (k) VALUES ($1)', ['rolled back']);
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
+    await db().transaction(async (tx) => {
+      await tx.query('INSERT INTO port_probe (k) VALUES ($1)', ['kept']);
+    });
+    const rows = await db().query<{ k: string }>('SELECT k FROM port_probe WHERE k = ANY($1::text[]) ORDER BY k', ['{kept,"rolled back"}']);
+    expect(rows.map((r) => r.k)).toEqual(['kept']);
+  });
+});
