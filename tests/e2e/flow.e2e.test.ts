@@ -14,22 +14,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { makeIdNumber } from '../../server/demo/idNumbers';
 import { DIAGNOSIS_TEXT, type DiagnosisCode } from '../../src/rules/diagnosis';
 import { maskIdNumber } from '../../src/rules/mask';
+import { ROUTES } from '../../src/services/routeTable';
 import { launchBrowser, Phone, resetScreenshots } from './support/browser';
 import { assertH5Built, ROOT, startGateway, type Gateway } from './support/gateway';
-
-const ROUTES = {
-  home: '/pages/home/index',
-  login: '/pages/login/index',
-  verify: '/pages/verify/index',
-  members: '/pages/family/members/index',
-  relativeAdd: '/pages/family/relative-add/index',
-  relativeConfirm: '/pages/family/relative-confirm/index',
-  relativeDetail: '/pages/family/relative-detail/index',
-  records: '/pages/family/records/index',
-  covered: '/pages/relative/covered/index',
-  diagnose: '/pages/help/diagnose/index',
-  familyAccount: '/pages/help/family-account/index',
-} as const;
 
 /** New people, registered through the operator API: not in the demo cast, nobody verified yet. */
 const WORKER = {
@@ -221,7 +208,7 @@ describe.sequential('家庭共济 in a real browser', () => {
     await phone.tap('.binding-card', { hasText: CHILD.name });
     await phone.visit(ROUTES.relativeDetail, { ready: '.record-item', shot: 'relative-detail-paid' });
     expect(await phone.$('.record-item').innerText()).toContain('¥1,286.50');
-    expect(await phone.$('.relative-detail__total').innerText()).toContain('¥1,286.50');
+    expect(await phone.$('.record-section__total').innerText()).toContain('¥1,286.50');
 
     await backToHome();
     await phone.visit(ROUTES.home, { ready: '.home-balance', text: '¥3,948.06', shot: 'home-after-payment' });
@@ -245,7 +232,7 @@ describe.sequential('家庭共济 in a real browser', () => {
     for (const part of ['河北医科大学第二医院', '¥1,286.50', '（您是其子女）的账户支付']) expect(record).toContain(part);
     // The sharer's name is masked for the relative (SPEC 2.3).
     expect(record).not.toContain(WORKER.name);
-    expect(await phone.$('.covered__total').innerText()).toContain('¥1,286.50');
+    expect(await phone.$('.record-section__total').innerText()).toContain('¥1,286.50');
   });
 
   test('the worker logs back in and unbinds the child: 已解绑, and the payment stays in the history', async () => {

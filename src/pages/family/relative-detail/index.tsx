@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { View, Text, Button } from '@tarojs/components';
 import Taro, { useLoad, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
-import Amount from '@/components/amount';
 import BindingCard from '@/components/binding-card';
 import ConfirmDialog from '@/components/confirm-dialog';
-import ListState, { ListFooter } from '@/components/list-state';
-import RecordItem from '@/components/record-item';
+import ListState from '@/components/list-state';
+import RecordSection from '@/components/record-section';
 import { useSignedIn } from '@/hooks/useSignedIn';
 import { usePagedRecords } from '@/hooks/usePagedRecords';
 import { callFunction } from '@/services/cloud';
@@ -80,28 +79,12 @@ export default function RelativeDetailPage() {
         )}
       </View>
 
-      <View className='relative-detail__head'>
-        <Text className='section-title'>支付记录</Text>
-        {records.status === 'ready' && (
-          <Text className='relative-detail__total'>
-            合计 <Amount fen={records.totalFen} size='small' />
-          </Text>
-        )}
-      </View>
-      <View className='relative-detail__records'>
-        <ListState
-          status={records.status}
-          count={records.items.length}
-          emptyText={role === 'sharer' ? `您的账户还没有为${other}支付过` : '还没有为您支付的记录'}
-          errorText={records.error?.message}
-          onRetry={() => void records.refresh()}
-        >
-          {records.items.map((record) => (
-            <RecordItem key={record.recordId} record={record} role={role} />
-          ))}
-          <ListFooter state={records.footer} errorText={records.error?.message} onMore={() => void records.more()} />
-        </ListState>
-      </View>
+      <RecordSection
+        title='支付记录'
+        records={records}
+        role={role}
+        emptyText={role === 'sharer' ? `您的账户还没有为${other}支付过` : '还没有为您支付的记录'}
+      />
 
       <ConfirmDialog
         open={dialog}

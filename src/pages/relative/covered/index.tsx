@@ -1,19 +1,17 @@
 import { useState } from 'react';
 import { View, Text, Button } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
-import Amount from '@/components/amount';
 import Banner from '@/components/banner';
 import BindingCard from '@/components/binding-card';
 import ConfirmDialog from '@/components/confirm-dialog';
-import ListState, { ListFooter } from '@/components/list-state';
-import RecordItem from '@/components/record-item';
+import ListState from '@/components/list-state';
+import RecordSection from '@/components/record-section';
 import { useSignedIn } from '@/hooks/useSignedIn';
 import { usePagedRecords } from '@/hooks/usePagedRecords';
 import { callFunction } from '@/services/cloud';
 import type { Binding } from '@/services/cloud/types';
 import { ROUTES, go } from '@/services/routes';
 import { sortForList, useMembers } from '@/stores/members';
-import './index.scss';
 
 const RELATIVE_FILTER = { role: 'relative' } as const;
 
@@ -112,28 +110,12 @@ export default function CoveredPage() {
         ))}
       </ListState>
 
-      <View className='covered__head'>
-        <Text className='section-title'>为我支付的记录</Text>
-        {records.status === 'ready' && (
-          <Text className='covered__total'>
-            合计 <Amount fen={records.totalFen} size='small' />
-          </Text>
-        )}
-      </View>
-      <View className='covered__records'>
-        <ListState
-          status={records.status}
-          count={records.items.length}
-          emptyText='还没有家人的账户为您支付过'
-          errorText={records.error?.message}
-          onRetry={() => void records.refresh()}
-        >
-          {records.items.map((record) => (
-            <RecordItem key={record.recordId} record={record} role='relative' />
-          ))}
-          <ListFooter state={records.footer} errorText={records.error?.message} onMore={() => void records.more()} />
-        </ListState>
-      </View>
+      <RecordSection
+        title='为我支付的记录'
+        records={records}
+        role='relative'
+        emptyText='还没有家人的账户为您支付过'
+      />
 
       <ConfirmDialog
         open={leaving !== null}
