@@ -6,7 +6,7 @@
  * directly. The page query and the totals query that listRecords really sends (captured from
  * the Db) are run under EXPLAIN (ANALYZE, BUFFERS); the plans go to bench/results/records-plan.txt.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { App } from '../server/app';
@@ -191,7 +191,9 @@ export async function benchRecordsDeep(options: { writePlan: boolean }): Promise
       totalPlan.text,
       '',
     ].join('\n');
-    await writeFile(path.join(__dirname, options.writePlan ? 'results' : '.tmp', 'records-plan.txt'), planText);
+    const planDir = path.join(__dirname, options.writePlan ? 'results' : '.tmp');
+    await mkdir(planDir, { recursive: true });
+    await writeFile(path.join(planDir, 'records-plan.txt'), planText);
     log(`records: page query ${pagePlan.ms} ms (index ${usesIndex ? 'used' : 'NOT used'}), totals query ${totalPlan.ms} ms`);
 
     gateway = await startGateway(app);

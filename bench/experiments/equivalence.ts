@@ -4,7 +4,8 @@
  * ledger must be the same. Covers: the largest balance, a tie (earliest binding), a refusal for
  * an insufficient balance, own account first, a replay, a conflicting replay, no candidate, a
  * sharer outside the sharing scope, a relationship outside a `close` scope, allowPartial, an
- * unknown patient, an invalid ID number.
+ * unknown patient, an invalid ID number. `openDb` is told which side it opens for, so that the
+ * use case can run on the default adapter and the experiment on its own (unprepared) one.
  */
 import type { App } from '../../server/app';
 import { AppError } from '../../server/errors';
@@ -82,10 +83,14 @@ async function script(app: App, settle: SettleFn): Promise<Outcome[]> {
 }
 
 /** Differences between the use case and `candidate` on the script (0 = the same answers and money). */
-export async function equivalence(openDb: () => Promise<{ db: Db; close: () => Promise<void> }>, reference: SettleFn, candidate: SettleFn): Promise<{ differences: number; detail: string[] }> {
+export async function equivalence(
+  openDb: (side: 'reference' | 'candidate') => Promise<{ db: Db; close: () => Promise<void> }>,
+  reference: SettleFn,
+  candidate: SettleFn,
+): Promise<{ differences: number; detail: string[] }> {
   const results: Outcome[][] = [];
-  for (const fn of [reference, candidate]) {
-    const { db, close } = await openDb();
+  for (const [side, fn] of [['reference', reference], ['candidate', candidate]] as const) {
+    const { db, close } = await openDb(side);
     try {
       results.push(await script(await benchApp(db), fn));
     } finally {

@@ -5,11 +5,14 @@
  * for A's row lock; A commits. B must see the NEWEST balance under its lock (10 or 15) and refuse
  * (INSUFFICIENT_BALANCE) — not decide from the 100 its snapshot saw and fail CHECK. Written while
  * looking for the model test's seed 967315713 failure (docs/PERFORMANCE.md); it passes here.
+ * The read and the candidate list are the product's (server/store/settlements.ts,
+ * server/usecases/settle.ts); only the write is the experiment's.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { READ_SETTLEMENT_SQL, type SettlementRead } from '../../server/store/settlements';
+import { commitCandidates, patientDigest, requestHash } from '../../server/usecases/settle';
 import { openSettleEnv } from '../settle-pg';
-import { candidateJson, eligible, patientDigest, READ_SQL, requestHash, type ReadRow } from './common';
 import { WRITE_SQL } from './settle-cte';
 
 async function main(): Promise<void> {
@@ -22,9 +25,9 @@ async function main(): Promise<void> {
   try {
     for (const [k, mode] of (['debit', 'credit-then-debit'] as const).entries()) {
       const relative = env.relatives[11 + k]!;
-      const digest = patientDigest(env.app, { serialNo: 'x', patientIdNumber: relative.idNumber, kind: 'outpatient', amountFen: 50 });
-      const read = (await b.query<ReadRow>(READ_SQL, [digest, env.institution.code, 'none'])).rows[0]!;
-      const candidates = eligible(read.patient!, read.candidates, read.policies);
+      const digest = patientDigest(env.app, relative.idNumber);
+      const read = (await b.query<SettlementRead>(READ_SETTLEMENT_SQL, [digest, env.institution.code, 'none'])).rows[0]!;
+      const candidates = commitCandidates(read);
       const [first, second] = candidates;
       await b.query('UPDATE accounts SET balance_fen = 100 WHERE person_id = $1', [first!.sharer_id]);
       await b.query('UPDATE accounts SET balance_fen = 0 WHERE person_id = $1', [second!.sharer_id]);
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
       const pending = b
         .query(WRITE_SQL, [
           randomUUID(), env.institution.code, `lockwait-${mode}`, requestHash(read.patient!.person_id, 'outpatient', 50),
-          read.patient!.person_id, 'outpatient', 50, new Date(), candidateJson(candidates), randomUUID(), randomUUID(), `{${toLock.join(',')}}`,
+          read.patient!.person_id, 'outpatient', 50, new Date(), JSON.stringify(candidates), randomUUID(), randomUUID(), `{${toLock.join(',')}}`,
         ])
         .then((r) => ({ failure: String(r.rows[0]?.failure), seen: r.rows[0]?.locked_balances?.[first!.sharer_id] }), (e: { code?: string; message?: string }) => ({ failure: `error ${e.code} ${e.message}`, seen: undefined }));
       await new Promise((resolve) => setTimeout(resolve, 300));

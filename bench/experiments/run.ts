@@ -1,27 +1,28 @@
 /**
- * `npm run bench -- experiments`: the settlement use case and the faster variants of this folder,
- * measured the same way in the same run, interleaved (bench/lib/interleave.ts) so that they meet
- * the same conditions on this shared machine:
+ * `npm run bench -- experiments`: the settlement use case (2 round trips: a read, then one call
+ * of the PL/pgSQL function settle_commit), the product as it was before (tx5, 5 round trips),
+ * the use case without prepared statements, and the other variants of this folder, measured the
+ * same way in the same run, interleaved (bench/lib/interleave.ts) so that they meet the same
+ * conditions on this shared machine:
  *  0. equivalence: each variant gives the same answers, balances and ledger as the use case on
- *     a scripted set of cases (bench/experiments/equivalence.ts);
+ *     a scripted set of cases (bench/experiments/equivalence.ts), on PostgreSQL and on PGlite;
+ *     the use case runs on the default (prepared) adapter, the variant on its own;
  *  1. PostgreSQL, 16 callers, the settle population, with the raw UPDATE limit as one more arm;
  *     round trips counted on the wire, CPU per settlement;
  *  2. the hot sharer with the largest-balance check, each variant on its own database, and two
  *     deliberately wrong variants that the check must catch;
  *  3. PGlite in memory.
+ * Prepared or not is the adapters' own option (openPg/openPglite `{ prepare: false }`).
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openPg } from '../../server/db/pg';
 import { openPglite } from '../../server/db/pglite';
-import type { Db } from '../../server/db/port';
 import { settle } from '../../server/usecases/settle';
 import { hotArm, measureHot, seedHot, type HotCheck } from '../hot-sharer';
 import { interleave, type Arm } from '../lib/interleave';
 import { log, ms } from '../lib/options';
 import { freshPgDatabase, keepConnections } from '../lib/pg';
-import { openPgUnprepared } from '../lib/pg-unprepared';
-import { preparingPglite } from '../lib/pglite-prepared';
 import { waitForQuiet } from '../lib/quiet';
 import { benchApp, insertInstitution, seedFamilies } from '../lib/seed';
 import { countRoundTrips, ledgerMismatches, settleLoad, settlementLedgerMismatches, type SettleFn } from '../lib/settle-workload';
@@ -34,38 +35,73 @@ import { NEGATIVE_CONTROLS } from './negative';
 import { settleCte } from './settle-cte';
 import { settleMerged } from './settle-merged';
 import { settleSingle } from './settle-single';
+import { settleTx5 } from './settle-tx5';
 
 interface Variant {
   name: string;
   what: string;
   fn: SettleFn;
-  /** On PostgreSQL: the server's adapter (named statements since ebcae2e), or the old unnamed one. */
-  pg?: 'server' | 'unprepared';
-  /** On PGlite: the server's adapter, or with PREPARE/EXECUTE (bench/lib/pglite-prepared.ts). */
-  pglite?: 'server' | 'prepared';
+  /** Measured on PostgreSQL: openPg with its statements prepared (the default), or not. */
+  pg?: 'prepared' | 'unprepared';
+  /** Measured on PGlite: openPglite with its statements prepared (the default), or not. */
+  pglite?: 'prepared' | 'unprepared';
 }
 
 export const VARIANTS: Variant[] = [
-  { name: 'usecase', what: 'server/usecases/settle.ts as it is (5 round trips; statements prepared by the pg adapter)', fn: settle, pg: 'server', pglite: 'server' },
-  { name: 'usecase_unprepared', what: 'the use case on the pg adapter as it was before ebcae2e (every statement planned on every call)', fn: settle, pg: 'unprepared' },
-  { name: 'usecase_pglite_prepared', what: 'the use case on PGlite with PREPARE/EXECUTE', fn: settle, pglite: 'prepared' },
-  { name: 'cte', what: 'one read + one write statement that locks, decides and writes, no BEGIN/COMMIT (2 round trips)', fn: settleCte, pg: 'server', pglite: 'server' },
-  { name: 'cte_pglite_prepared', what: '"cte" on PGlite with PREPARE/EXECUTE', fn: settleCte, pglite: 'prepared' },
-  { name: 'single', what: 'everything in one statement, rules in SQL (1 round trip)', fn: settleSingle, pg: 'server', pglite: 'server' },
-  { name: 'single_pglite_prepared', what: '"single" on PGlite with PREPARE/EXECUTE', fn: settleSingle, pglite: 'prepared' },
+  {
+    name: 'usecase',
+    what: 'server/usecases/settle.ts as it is: one read, then one call of the PL/pgSQL function settle_commit (2 round trips; statements prepared by both adapters)',
+    fn: settle,
+    pg: 'prepared',
+    pglite: 'prepared',
+  },
+  {
+    name: 'usecase_unprepared',
+    what: 'the use case on PostgreSQL with openPg(…, { prepare: false }): every statement unnamed, parsed and planned on every call',
+    fn: settle,
+    pg: 'unprepared',
+  },
+  {
+    name: 'usecase_pglite_unprepared',
+    what: "the use case on PGlite with openPglite(…, { prepare: false }): every statement through PGlite's query, parsed and planned on every call",
+    fn: settle,
+    pglite: 'unprepared',
+  },
+  {
+    name: 'tx5',
+    what: 'the product at 919b2b6 (settle-tx5.ts): read, BEGIN, lock statement, one CTE write, COMMIT (5 round trips; prepared)',
+    fn: settleTx5,
+    pg: 'prepared',
+    pglite: 'prepared',
+  },
+  {
+    name: 'cte',
+    what: 'one read + one write statement that locks, decides and writes; no BEGIN/COMMIT, no function (2 round trips; prepared)',
+    fn: settleCte,
+    pg: 'prepared',
+    pglite: 'prepared',
+  },
+  { name: 'single', what: 'everything in one statement, rules in SQL (1 round trip; prepared)', fn: settleSingle, pg: 'prepared', pglite: 'prepared' },
 ];
 
-function openPgAdapter(url: string, adapter: NonNullable<Variant['pg']>, size = 16): Db {
-  return adapter === 'unprepared' ? openPgUnprepared(url, size) : openPg(url, size);
+/** PostgreSQL through the server's adapter, prepared or not as the variant says. */
+function openPgFor(variant: Variant, url: string, size: number) {
+  return openPg(url, size, { prepare: variant.pg !== 'unprepared' });
 }
 
 /**
  * Tried and dropped from the default list (docs/PERFORMANCE.md has its figures): "merged", the
- * use case's first structure with its statements merged and the choice in TypeScript.
+ * first use case's transaction with its statements merged and the choice in TypeScript.
  * BENCH_EXPERIMENTS=merged,usecase npm run bench -- experiments runs it again.
  */
 export const DROPPED: Variant[] = [
-  { name: 'merged', what: 'same transaction, statements merged, choice in TypeScript (5 round trips)', fn: settleMerged, pg: 'server', pglite: 'server' },
+  {
+    name: 'merged',
+    what: "the first use case's transaction, statements merged, choice in TypeScript: read, BEGIN, lock, one write, COMMIT (5 round trips; prepared)",
+    fn: settleMerged,
+    pg: 'prepared',
+    pglite: 'prepared',
+  },
 ];
 
 export async function benchExperiments(options: { write: boolean; only?: string[] }): Promise<{ figures: Record<string, number> }> {
@@ -74,12 +110,13 @@ export async function benchExperiments(options: { write: boolean; only?: string[
   const figures: Record<string, number> = {};
   const lines: string[] = [];
 
-  // 0. Equivalence with the use case, each on fresh databases.
+  // 0. Equivalence with the use case, each on fresh databases: the use case on the default
+  //    (prepared) adapter, the variant on its own.
   for (const variant of variants.filter((v) => v.name !== 'usecase' && v.pg)) {
     const result = await equivalence(
-      async () => {
+      async (side) => {
         const database = await freshPgDatabase();
-        const db = openPgAdapter(database.url, variant.pg!, 4);
+        const db = side === 'reference' ? openPg(database.url, 4) : openPgFor(variant, database.url, 4);
         return {
           db,
           close: async () => {
@@ -95,12 +132,12 @@ export async function benchExperiments(options: { write: boolean; only?: string[
     log(`equivalence ${variant.name}: ${result.differences} differences${result.differences ? `\n  ${result.detail.join('\n  ')}` : ''}`);
   }
 
-  // …and the PGlite PREPARE/EXECUTE wrapper (its values are quoted literals) on PGlite.
-  for (const variant of variants.filter((v) => v.pglite === 'prepared')) {
+  // …and on PGlite, whose prepared statements run as EXECUTE with quoted literals.
+  for (const variant of variants.filter((v) => v.name !== 'usecase' && v.pglite)) {
     const result = await equivalence(
-      async () => {
-        const db = await openPglite();
-        return { db: preparingPglite(db), close: () => db.close() };
+      async (side) => {
+        const db = await openPglite(undefined, undefined, { prepare: side === 'reference' || variant.pglite !== 'unprepared' });
+        return { db, close: () => db.close() };
       },
       settle,
       variant.fn,
@@ -112,9 +149,10 @@ export async function benchExperiments(options: { write: boolean; only?: string[
   // 1. PostgreSQL, 16 callers, interleaved with each other and with the raw UPDATE.
   const pgVariants = variants.filter((v) => v.pg);
   const env = await openSettleEnv();
-  const unpreparedDb = openPgUnprepared(env.url, 16);
+  const unpreparedDb = openPg(env.url, 16, { prepare: false });
   const raw = await openRawUpdate(env.url);
   keepConnections(env.app.db);
+  keepConnections(unpreparedDb);
   try {
     const unpreparedEnv = { ...env, app: await benchApp(unpreparedDb) };
     const envOf = (v: Variant) => (v.pg === 'unprepared' ? unpreparedEnv : env);
@@ -175,7 +213,7 @@ export async function benchExperiments(options: { write: boolean; only?: string[
     try {
       for (const variant of group) {
         const database = await freshPgDatabase();
-        const db = openPgAdapter(database.url, variant.pg!, 8);
+        const db = openPgFor(variant, database.url, 8);
         keepConnections(db);
         const close = async () => {
           await db.close().catch(() => undefined);
@@ -223,19 +261,26 @@ export async function benchExperiments(options: { write: boolean; only?: string[
     }
   }
 
-  // 3. PGlite, in memory, one population for all variants, interleaved.
+  // 3. PGlite, in memory, interleaved. Whether statements are prepared is fixed when a PGlite
+  //    database is opened, so the unprepared arms run on a copy of the same seeded population
+  //    (dumpDataDir → loadDataDir), the others all on the original.
   const pgliteVariants = variants.filter((v) => v.pglite);
   if (pgliteVariants.length > 0) {
     const db = await openPglite();
+    let unpreparedDb: Awaited<ReturnType<typeof openPglite>> | undefined;
     try {
       const app = await benchApp(db);
       const { relatives } = await seedFamilies(app, { sharers: 10_000, relatives: 10_000, perRelative: 2 });
       const { caller } = await insertInstitution(app);
       await db.exec('ANALYZE');
-      const preparedApp = { ...app, db: preparingPglite(db) };
+      let unpreparedApp = app;
+      if (pgliteVariants.some((v) => v.pglite === 'unprepared')) {
+        unpreparedDb = await openPglite(undefined, await db.raw.dumpDataDir('gzip'), { prepare: false });
+        unpreparedApp = await benchApp(unpreparedDb);
+      }
       const arms: Arm[] = pgliteVariants.map((v) => {
         let slices = 0;
-        const target = v.pglite === 'prepared' ? preparedApp : app;
+        const target = v.pglite === 'unprepared' ? unpreparedApp : app;
         return {
           name: v.name,
           slice: (durationMs) => settleLoad(target, caller, relatives, v.fn, { workers: 16, warmupMs: 300, durationMs, tag: `pglite-${v.name}-${slices++}` }),
@@ -251,13 +296,18 @@ export async function benchExperiments(options: { write: boolean; only?: string[
         figures[`exp_${v.name}_pglite_p99_ms`] = round(r.latency.p99);
         log(`experiment ${v.name} on PGlite: ${round(r.rate)}/s p99 ${round(r.latency.p99)} ms (${r.errors} errors)`);
       }
-      figures.exp_pglite_ledger_mismatches = (await ledgerMismatches(app)) + (await settlementLedgerMismatches(app));
+      figures.exp_pglite_ledger_mismatches = 0;
+      for (const checked of new Set([app, unpreparedApp])) {
+        figures.exp_pglite_ledger_mismatches += (await ledgerMismatches(checked)) + (await settlementLedgerMismatches(checked));
+      }
     } finally {
+      await unpreparedDb?.close();
       await db.close();
     }
   }
 
   const file = path.join(__dirname, '..', options.write ? 'results' : '.tmp', 'experiments-statements.txt');
+  await mkdir(path.dirname(file), { recursive: true }); // bench/.tmp is not in the repository
   await writeFile(file, `${lines.join('\n')}\n`);
   return { figures };
 }

@@ -1,13 +1,15 @@
 /**
- * Experiment "cte": 2 round trips, no explicit transaction.
+ * Experiment "cte": 2 round trips, no explicit transaction, no function.
  *
  * NOT ADOPTED (docs/PERFORMANCE.md): with the lock inside the writing statement, the model test
  * (tests/reliability/model.pg.test.ts, seed 967315713) saw a debit fail CHECK (balance_fen >= 0)
- * under concurrent refunds and registry top-ups; the use case locks in a statement of its own.
- * The bench's own checks (equivalence, hot sharer, ledger) did not reproduce it.
- *   1. READ_SQL (autocommit, no locks): patient, stored answer of the serial, candidates,
- *      policy overrides. TypeScript applies the rules of src/rules (who may pay, allowPartial)
- *      and masks the names, exactly as settle.ts.
+ * under concurrent refunds and registry top-ups (one statement has one snapshot, taken before
+ * the lock wait). The product also makes 2 round trips now, but its write is a call of the
+ * PL/pgSQL function settle_commit (migration 0002), which locks in a statement of its own and
+ * then writes in a second one with a newer snapshot. The bench's own checks (equivalence, hot
+ * sharer, ledger) did not reproduce the failure of this variant.
+ *   1. READ_SETTLEMENT_SQL (the product's read, autocommit, no locks); the product's code
+ *      (server/usecases/settle.ts) applies the rules of src/rules and builds the candidates.
  *   2. WRITE_SQL: ONE statement (so one implicit transaction) that
  *        - re-reads the candidates' bindings (still active?) and locks the patient's and the
  *          candidates' accounts, ORDER BY person_id FOR UPDATE (the same lock order as today);
@@ -43,19 +45,18 @@ import type { App } from '../../server/app';
 import type { Queryable, SqlParam } from '../../server/db/port';
 import type { InstitutionCaller } from '../../server/runtime/caller';
 import type { PersonRow } from '../../server/store/persons';
+import { READ_SETTLEMENT_SQL, type SettlementRead, type SettlementWrite } from '../../server/store/settlements';
 import {
   answerOf,
-  candidateJson,
+  commitCandidates,
   conflict,
-  eligible,
   notFound,
   patientDigest,
-  READ_SQL,
   requestHash,
-  type Input,
-  type ReadRow,
   type SettlementAnswer,
-} from './common';
+  type SettlementInput,
+} from '../../server/usecases/settle';
+import { lockedBalancesOf } from './common';
 
 export const WRITE_SQL = /* sql */ `
 WITH cand AS (
@@ -121,15 +122,8 @@ SELECT d.*, (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM entrie
        (SELECT jsonb_object_agg(person_id, balance_fen) FROM locked) AS locked_balances
 FROM decision d`;
 
-export interface WriteRow {
-  self_pay: bigint;
-  mulaid_pay: bigint;
-  cash_pay: bigint;
-  failure: SettlementAnswer['mulaidFailure'];
-  name_masked: string | null;
-  id_masked: string | null;
-  inserted: bigint;
-  entries: bigint;
+/** The product's write row, plus the balances the lock saw. */
+export interface WriteRow extends SettlementWrite {
   locked_balances: Record<string, number | string> | null;
 }
 
@@ -140,9 +134,9 @@ export function viaPort(q: Queryable): Run {
   return (sql, params) => q.query(sql, params);
 }
 
-export async function settleCteWith(run: Run, app: App, institution: InstitutionCaller, input: Input) {
-  const digest = patientDigest(app, input);
-  const [read] = (await run(READ_SQL, [digest, institution.code, input.serialNo], 'yb_settle_read')) as unknown as ReadRow[];
+export async function settleCteWith(run: Run, app: App, institution: InstitutionCaller, input: SettlementInput) {
+  const digest = patientDigest(app, input.patientIdNumber);
+  const [read] = (await run(READ_SETTLEMENT_SQL, [digest, institution.code, input.serialNo], 'yb_settle_read')) as unknown as SettlementRead[];
   if (!read?.patient) notFound();
   const patient: PersonRow = read.patient;
   const hash = requestHash(patient.person_id, input.kind, input.amountFen);
@@ -150,7 +144,7 @@ export async function settleCteWith(run: Run, app: App, institution: Institution
     if (read.prior_hash !== hash) conflict();
     return read.prior_response as SettlementAnswer;
   }
-  const candidates = eligible(patient, read.candidates, read.policies);
+  const candidates = commitCandidates(read);
   const settlementId = randomUUID();
   const [row] = (await run(
     WRITE_SQL,
@@ -163,7 +157,7 @@ export async function settleCteWith(run: Run, app: App, institution: Institution
       input.kind,
       input.amountFen,
       app.clock.now(),
-      candidateJson(candidates),
+      JSON.stringify(candidates),
       randomUUID(),
       randomUUID(),
       // The accounts to lock, as an explicit list (see the header: never a join or IN (SELECT …)).
@@ -174,16 +168,14 @@ export async function settleCteWith(run: Run, app: App, institution: Institution
   if (!row) throw new Error('settlement statement returned nothing');
   if (Number(row.inserted) === 0) {
     // A duplicate delivery committed first: answer as it did.
-    const [again] = (await run(READ_SQL, [digest, institution.code, input.serialNo], 'yb_settle_read')) as unknown as ReadRow[];
+    const [again] = (await run(READ_SETTLEMENT_SQL, [digest, institution.code, input.serialNo], 'yb_settle_read')) as unknown as SettlementRead[];
     if (!again?.prior_hash) throw new Error('replay without a stored answer');
     if (again.prior_hash !== hash) conflict();
     return again.prior_response as SettlementAnswer;
   }
-  const answer = answerOf(settlementId, row);
-  const lockedBalances = Object.fromEntries(Object.entries(row.locked_balances ?? {}).map(([k, v]) => [k, BigInt(v)]));
-  return Object.assign(answer, { lockedBalances });
+  return Object.assign(answerOf(settlementId, row), { lockedBalances: lockedBalancesOf(row.locked_balances) });
 }
 
-export function settleCte(app: App, institution: InstitutionCaller, input: Input) {
+export function settleCte(app: App, institution: InstitutionCaller, input: SettlementInput) {
   return settleCteWith(viaPort(app.db), app, institution, input);
 }

@@ -1,15 +1,17 @@
 /**
- * Experiment "merged": the use case's own structure (a transaction; the choice made in
- * TypeScript from the balances read under the lock), with its statements merged. 5 round trips
- * instead of 9 on the mutual-aid path (and 5 instead of 10 when the patient's own account pays
- * first):
- *   1. READ_SQL (autocommit): patient, stored answer of the serial, candidates, policies
+ * Experiment "merged" (dropped from the default list): the first use case's structure (a
+ * transaction; the choice made in TypeScript from the balances read under the lock), with its
+ * statements merged. 5 round trips instead of 9 on the mutual-aid path (and 5 instead of 10 when
+ * the patient's own account pays first):
+ *   1. READ_SETTLEMENT_SQL, the product's read (autocommit): patient, stored answer of the
+ *      serial, candidates, policies; the product's eligibility rules (eligibleCandidates)
  *   2. BEGIN
- *   3. lock the patient's and the candidates' accounts, ORDER BY person_id FOR UPDATE (as now)
+ *   3. lock the patient's and the candidates' accounts, ORDER BY person_id FOR UPDATE (the
+ *      product's lock order)
  *   4. one statement: INSERT the settlement ON CONFLICT DO NOTHING, then (only if it was
  *      inserted) every debit with the `balance_fen >= amount` guard and its ledger entry
  *   5. COMMIT
- * A replay is still 1 round trip (the stored answer comes with READ_SQL), and the pre-check
+ * A replay is still 1 round trip (the stored answer comes with the read), and the pre-check
  * SELECT of the serial costs nothing extra.
  */
 import { randomUUID } from 'node:crypto';
@@ -17,8 +19,17 @@ import type { App } from '../../server/app';
 import type { InstitutionCaller } from '../../server/runtime/caller';
 import type { PersonRow } from '../../server/store/persons';
 import { Replay } from '../../server/store/idempotency';
+import { READ_SETTLEMENT_SQL, type SettlementRead } from '../../server/store/settlements';
+import {
+  conflict,
+  eligibleCandidates,
+  notFound,
+  patientDigest,
+  requestHash,
+  type SettlementAnswer,
+  type SettlementInput,
+} from '../../server/usecases/settle';
 import { maskName } from '../../src/rules/mask';
-import { conflict, eligible, notFound, patientDigest, READ_SQL, requestHash, type Input, type ReadRow, type SettlementAnswer } from './common';
 
 export const WRITE_SQL = /* sql */ `
 WITH ins AS (
@@ -40,9 +51,9 @@ entries AS (
   RETURNING entry_id)
 SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM entries) AS entries`;
 
-export async function settleMerged(app: App, institution: InstitutionCaller, input: Input): Promise<SettlementAnswer> {
-  const digest = patientDigest(app, input);
-  const [read] = await app.db.query<ReadRow>(READ_SQL, [digest, institution.code, input.serialNo]);
+export async function settleMerged(app: App, institution: InstitutionCaller, input: SettlementInput): Promise<SettlementAnswer> {
+  const digest = patientDigest(app, input.patientIdNumber);
+  const [read] = await app.db.query<SettlementRead>(READ_SETTLEMENT_SQL, [digest, institution.code, input.serialNo]);
   if (!read?.patient) notFound();
   const patient: PersonRow = read.patient;
   const hash = requestHash(patient.person_id, input.kind, input.amountFen);
@@ -50,7 +61,7 @@ export async function settleMerged(app: App, institution: InstitutionCaller, inp
     if (read.prior_hash !== hash) conflict();
     return read.prior_response as SettlementAnswer;
   }
-  const candidates = eligible(patient, read.candidates, read.policies);
+  const candidates = eligibleCandidates(read).map(({ row, policy }) => ({ ...row, policy }));
   try {
     return await app.db.transaction(async (tx) => {
       const amount = BigInt(input.amountFen);
@@ -134,7 +145,7 @@ export async function settleMerged(app: App, institution: InstitutionCaller, inp
     });
   } catch (error) {
     if (!(error instanceof Replay)) throw error;
-    const [again] = await app.db.query<ReadRow>(READ_SQL, [digest, institution.code, input.serialNo]);
+    const [again] = await app.db.query<SettlementRead>(READ_SETTLEMENT_SQL, [digest, institution.code, input.serialNo]);
     if (!again?.prior_hash) throw new Error('replay without a stored answer');
     if (again.prior_hash !== hash) conflict();
     return again.prior_response as SettlementAnswer;

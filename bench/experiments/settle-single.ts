@@ -11,15 +11,18 @@
  * had locked one, two or none of their three sharers (EvalPlanQual re-checks a concurrently
  * updated row through the join, and the re-check dropped it).
  *
- * This is the floor of what fewer round trips can give (a PL/pgSQL function would also be one
- * round trip; docs/SHARDING.md rules out stored procedures). Its cost: rules of src/rules
- * (policy resolution, relationship scope, sharing scope, maskName) written a second time, in
- * SQL, where the rules' tests do not reach.
+ * This is the floor of what fewer round trips can give: the product makes 2 (its read, then one
+ * call of the PL/pgSQL function settle_commit, migration 0002) and keeps these rules in
+ * TypeScript. Its cost: rules of src/rules (policy resolution, relationship scope, sharing
+ * scope, maskName) and the request hash written a second time, in SQL, where the rules' tests
+ * do not reach. The ID check, the errors and the answer's shape are the product's
+ * (server/usecases/settle.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../server/app';
 import type { InstitutionCaller } from '../../server/runtime/caller';
-import { answerOf, conflict, notFound, patientDigest, type Input, type SettlementAnswer } from './common';
+import { answerOf, conflict, notFound, patientDigest, type SettlementAnswer, type SettlementInput } from '../../server/usecases/settle';
+import { lockedBalancesOf } from './common';
 
 export const SINGLE_SQL = /* sql */ `
 WITH p AS (
@@ -120,8 +123,8 @@ interface Row {
   locked_balances: Record<string, number | string> | null;
 }
 
-export async function settleSingle(app: App, institution: InstitutionCaller, input: Input) {
-  const digest = patientDigest(app, input);
+export async function settleSingle(app: App, institution: InstitutionCaller, input: SettlementInput) {
+  const digest = patientDigest(app, input.patientIdNumber);
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const settlementId = randomUUID();
     const [row] = await app.db.query<Row>(SINGLE_SQL, [
@@ -141,8 +144,7 @@ export async function settleSingle(app: App, institution: InstitutionCaller, inp
       return row.prior_response as SettlementAnswer;
     }
     if (Number(row.inserted) === 1) {
-      const lockedBalances = Object.fromEntries(Object.entries(row.locked_balances ?? {}).map(([k, v]) => [k, BigInt(v)]));
-      return Object.assign(answerOf(settlementId, row), { lockedBalances });
+      return Object.assign(answerOf(settlementId, row), { lockedBalances: lockedBalancesOf(row.locked_balances) });
     }
     // A duplicate committed while this statement ran (its snapshot did not see it): once more.
   }

@@ -17,17 +17,17 @@ function retryable(error: unknown): boolean {
   return state !== undefined && RETRYABLE.has(state);
 }
 
-/** As a named prepared statement where it can be one (./statements.ts). */
-function run(client: pg.Pool | pg.PoolClient, sql: string, params: readonly SqlParam[]) {
-  const name = statementName(sql);
+/** As a named prepared statement where it can be one (./statements.ts) and `prepare` is on. */
+function run(client: pg.Pool | pg.PoolClient, sql: string, params: readonly SqlParam[], prepare: boolean) {
+  const name = prepare ? statementName(sql) : undefined;
   return client.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
 }
 
 /** Inside a transaction: one attempt; the transaction as a whole is what gets retried. */
-function wrap(client: pg.PoolClient): Queryable {
+function wrap(client: pg.PoolClient, prepare: boolean): Queryable {
   return {
     async query<R>(sql: string, params: readonly SqlParam[] = []) {
-      return (await run(client, sql, params)).rows as R[];
+      return (await run(client, sql, params, prepare)).rows as R[];
     },
   };
 }
@@ -36,12 +36,12 @@ function wrap(client: pg.PoolClient): Queryable {
  * Outside a transaction each statement is its own transaction: one that failed on a deadlock
  * or a serialization failure was rolled back whole, so running it again is safe.
  */
-function wrapPool(pool: pg.Pool): Queryable {
+function wrapPool(pool: pg.Pool, prepare: boolean): Queryable {
   return {
     async query<R>(sql: string, params: readonly SqlParam[] = []) {
       for (let attempt = 1; ; attempt += 1) {
         try {
-          return (await run(pool, sql, params)).rows as R[];
+          return (await run(pool, sql, params, prepare)).rows as R[];
         } catch (error) {
           if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
           await pause(attempt);
@@ -51,12 +51,17 @@ function wrapPool(pool: pg.Pool): Queryable {
   };
 }
 
-/** A PostgreSQL server (or a PostgreSQL-compatible distributed engine) through a `pg` pool. */
-export function openPg(connectionString: string, poolSize = 16): Db & { pool: pg.Pool } {
+/**
+ * A PostgreSQL server (or a PostgreSQL-compatible distributed engine) through a `pg` pool.
+ * `prepare: false` (default true) sends every statement unnamed, parsed and planned on every
+ * call as before plan caching; only the benchmarks use it, to show what preparing is worth.
+ */
+export function openPg(connectionString: string, poolSize = 16, options: { prepare?: boolean } = {}): Db & { pool: pg.Pool } {
+  const prepare = options.prepare ?? true;
   const pool = new pg.Pool({ connectionString, max: poolSize });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => undefined);
-  const plain = wrapPool(pool);
+  const plain = wrapPool(pool, prepare);
 
   async function transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
@@ -64,7 +69,7 @@ export function openPg(connectionString: string, poolSize = 16): Db & { pool: pg
       let broken = false;
       try {
         await client.query('BEGIN');
-        const result = await fn(wrap(client));
+        const result = await fn(wrap(client, prepare));
         await client.query('COMMIT');
         return result;
       } catch (error) {

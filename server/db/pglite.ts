@@ -24,13 +24,17 @@ type Session = Pick<PGlite, 'query' | 'exec'>;
  * PGlite's API has no named statements: `query` parses, plans and describes its text on every
  * call (six messages through the WASM boundary). So each statement with parameters is
  * PREPAREd once — SQL-level, per session, and PGlite has exactly one — and then run as
- * `EXECUTE name('…', …)` in one simple-protocol message; PostgreSQL keeps its plan.
+ * `EXECUTE name('…', …)` in one simple-protocol message; PostgreSQL keeps its plan. (From
+ * its second use on: see `seen`.)
  * A prepared statement outlives a rolled-back transaction; one whose PREPARE failed is
  * forgotten, so the next call tries again (and reports its own error). A string with a NUL
  * (which PostgreSQL text cannot hold) takes the ordinary path, which rejects it.
  */
-function statementRunner() {
+function statementRunner(preparing: boolean) {
   const prepared = new Map<string, Promise<void>>();
+  // A statement is prepared the second time it is seen: one-off statements (migrations, the
+  // demo seed, operator imports) would only pay an extra PREPARE.
+  const seen = new Set<string>();
   async function prepare(session: Session, name: string, sql: string): Promise<void> {
     let ready = prepared.get(name);
     if (!ready) {
@@ -43,8 +47,10 @@ function statementRunner() {
   return function wrap(session: Session): Queryable {
     return {
       async query<R>(sql: string, params: readonly SqlParam[] = []) {
-        const name = params.length > 0 ? statementName(sql) : undefined;
-        if (!name || params.some((p) => typeof p === 'string' && p.includes('\u0000'))) {
+        const name = preparing && params.length > 0 ? statementName(sql) : undefined;
+        const firstSight = name !== undefined && !seen.has(name);
+        if (firstSight) seen.add(name);
+        if (!name || firstSight || params.some((p) => typeof p === 'string' && p.includes('\u0000'))) {
           return (await session.query<R>(sql, params as unknown[])).rows;
         }
         await prepare(session, name, sql);
@@ -112,8 +118,10 @@ function lockDataDir(dataDir: string): () => void {
  * Embedded PostgreSQL (PGlite). One connection: concurrent calls queue, and a transaction
  * holds the connection until it ends, which makes every transaction serial here.
  * `dataDir` undefined means in memory; a data directory is locked to this process.
+ * `prepare: false` (default true) runs every statement through PGlite's `query`, parsed and
+ * planned on every call as before plan caching; only the benchmarks use it, to show its worth.
  */
-export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Db & { raw: PGlite }> {
+export async function openPglite(dataDir?: string, loadDataDir?: Blob, options: { prepare?: boolean } = {}): Promise<Db & { raw: PGlite }> {
   const release = dataDir ? lockDataDir(dataDir) : () => undefined;
   let raw: PGlite;
   try {
@@ -130,7 +138,7 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<
     release();
     throw error;
   }
-  const wrap = statementRunner();
+  const wrap = statementRunner(options.prepare ?? true);
   const plain = wrap(raw);
   return {
     kind: 'pglite',

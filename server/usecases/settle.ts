@@ -23,19 +23,44 @@ export interface SettlementAnswer {
   sharer?: { name: string; idNumberMasked: string };
 }
 
-function requestHash(patientId: string, kind: SettlementKind, amountFen: number): string {
+/** The request of SPEC 3.2. */
+export interface SettlementInput {
+  serialNo: string;
+  patientIdNumber: string;
+  kind: SettlementKind;
+  amountFen: number;
+}
+
+/*
+ * The helpers below are exported for bench/experiments, whose variants of the settlement reuse
+ * them and differ from this use case only in their SQL.
+ */
+
+/** What a serial number is bound to: sha256 of ['settle', patient id, kind, amount], base64url. */
+export function requestHash(patientId: string, kind: SettlementKind, amountFen: number): string {
   return createHash('sha256').update(JSON.stringify(['settle', patientId, kind, amountFen])).digest('base64url');
 }
 
-function conflict(): never {
+export function conflict(): never {
   return fail('IDEMPOTENCY_CONFLICT', '该流水号已用于另一笔内容不同的业务，请使用新的流水号', 'serialNo');
+}
+
+export function notFound(): never {
+  return fail('NOT_FOUND', '未查到该参保人，请核对患者身份证号码', 'patientIdNumber');
+}
+
+/** Validates the patient's ID number and returns its registry digest (the read's $1). */
+export function patientDigest(app: App, patientIdNumber: string): string {
+  const parsed = parseIdNumber(patientIdNumber, shanghaiToday(app.clock.now()));
+  if (!parsed.ok) fail('INVALID_ID_NUMBER', parsed.message, 'patientIdNumber');
+  return idDigest(app, parsed.info.idNumber);
 }
 
 /**
  * SPEC 2.2 step 3: the patient's active bindings whose sharer may pay today — employee-insured,
  * active, and allowed by the policy of the sharer's region (relationship and sharing scope).
  */
-function eligibleCandidates(read: SettlementRead) {
+export function eligibleCandidates(read: SettlementRead) {
   const patient = read.patient;
   if (!patient || !isInsured(patient)) return [];
   const policyOf = (region: string) =>
@@ -49,6 +74,37 @@ function eligibleCandidates(read: SettlementRead) {
       ({ row, policy }) =>
         canShare(row) && relationshipAllowed(policy, row.relationship) && sharingAllowed(policy, row.pooling_region, patient.pooling_region),
     );
+}
+
+/** The eligible candidates as the write takes them ($9): what SQL needs to choose and to answer. */
+export function commitCandidates(read: SettlementRead) {
+  return eligibleCandidates(read).map(({ row, policy }) => ({
+    binding_id: row.binding_id,
+    sharer_id: row.sharer_id,
+    name_masked: maskName(row.sharer_name),
+    id_masked: row.sharer_id_masked,
+    allow_partial: policy.allowPartial,
+  }));
+}
+
+/** The answer from the decision the write returns. */
+export function answerOf(
+  settlementId: string,
+  written: Pick<SettlementWrite, 'self_pay' | 'mulaid_pay' | 'cash_pay' | 'failure' | 'name_masked' | 'id_masked'>,
+): SettlementAnswer {
+  const selfPay = BigInt(written.self_pay);
+  const mulaidPay = BigInt(written.mulaid_pay);
+  return {
+    settlementId,
+    selfAcctPay: selfPay,
+    acctMulaidPay: mulaidPay,
+    acctPay: selfPay + mulaidPay,
+    cashPay: BigInt(written.cash_pay),
+    mulaidFailure: written.failure,
+    ...(mulaidPay > 0n && written.name_masked && written.id_masked
+      ? { sharer: { name: written.name_masked, idNumberMasked: written.id_masked } }
+      : {}),
+  };
 }
 
 /**
@@ -67,11 +123,9 @@ function eligibleCandidates(read: SettlementRead) {
 export async function settle(
   app: App,
   institution: InstitutionCaller,
-  input: { serialNo: string; patientIdNumber: string; kind: SettlementKind; amountFen: number },
+  input: SettlementInput,
 ): Promise<SettlementAnswer> {
-  const parsed = parseIdNumber(input.patientIdNumber, shanghaiToday(app.clock.now()));
-  if (!parsed.ok) fail('INVALID_ID_NUMBER', parsed.message, 'patientIdNumber');
-  const readArgs = [idDigest(app, parsed.info.idNumber), institution.code, input.serialNo];
+  const readArgs = [patientDigest(app, input.patientIdNumber), institution.code, input.serialNo];
   const [read] = await app.db.query<SettlementRead>(READ_SETTLEMENT_SQL, readArgs);
   if (!read) throw new Error('settlement read returned nothing');
   const patient = read.patient;
@@ -80,15 +134,9 @@ export async function settle(
     if (read.prior_hash !== hash) conflict();
     return read.prior_response as SettlementAnswer;
   }
-  if (!patient || !hash) fail('NOT_FOUND', '未查到该参保人，请核对患者身份证号码', 'patientIdNumber');
+  if (!patient || !hash) notFound();
 
-  const candidates = eligibleCandidates(read).map(({ row, policy }) => ({
-    binding_id: row.binding_id,
-    sharer_id: row.sharer_id,
-    name_masked: maskName(row.sharer_name),
-    id_masked: row.sharer_id_masked,
-    allow_partial: policy.allowPartial,
-  }));
+  const candidates = commitCandidates(read);
   const settlementId = randomUUID();
   const toLock = [patient.person_id, ...candidates.map((c) => c.sharer_id)].sort();
   const [written] = await app.db.query<SettlementWrite>(COMMIT_SETTLEMENT_SQL, [
@@ -112,17 +160,5 @@ export async function settle(
     if (again.prior_hash !== hash) conflict();
     return again.prior_response as SettlementAnswer;
   }
-  const selfPay = BigInt(written.self_pay);
-  const mulaidPay = BigInt(written.mulaid_pay);
-  return {
-    settlementId,
-    selfAcctPay: selfPay,
-    acctMulaidPay: mulaidPay,
-    acctPay: selfPay + mulaidPay,
-    cashPay: BigInt(written.cash_pay),
-    mulaidFailure: written.failure,
-    ...(mulaidPay > 0n && written.name_masked && written.id_masked
-      ? { sharer: { name: written.name_masked, idNumberMasked: written.id_masked } }
-      : {}),
-  };
+  return answerOf(settlementId, written);
 }
