@@ -30,7 +30,7 @@ type Session = Pick<PGlite, 'query' | 'exec'>;
  * forgotten, so the next call tries again (and reports its own error). A string with a NUL
  * (which PostgreSQL text cannot hold) takes the ordinary path, which rejects it.
  */
-function statementRunner(preparing: boolean) {
+function statementRunner(preparing: boolean, onStatement: () => void) {
   const prepared = new Map<string, Promise<void>>();
   // A statement is prepared the second time it is seen: one-off statements (migrations, the
   // demo seed, operator imports) would only pay an extra PREPARE.
@@ -47,6 +47,7 @@ function statementRunner(preparing: boolean) {
   return function wrap(session: Session): Queryable {
     return {
       async query<R>(sql: string, params: readonly SqlParam[] = []) {
+        onStatement();
         const name = preparing && params.length > 0 ? statementName(sql) : undefined;
         const firstSight = name !== undefined && !seen.has(name);
         if (firstSight) seen.add(name);
@@ -58,6 +59,39 @@ function statementRunner(preparing: boolean) {
         return (result?.rows ?? []) as R[];
       },
     };
+  };
+}
+
+/**
+ * PGlite has no autovacuum, so nothing ever refreshes the planner's statistics. A plan kept by
+ * a prepared statement is made again only when they change: without this, a plan made while
+ * `settlements` was empty (a sequential scan) stayed in use as the table grew, and a
+ * settlement got slower with every one before it (2.2 → 4.2 ms over 7,000, docs/PERFORMANCE.md).
+ * So, like autovacuum's analyze threshold (a share of the table changed), ANALYZE runs once
+ * the statements since the last one reach 10% of all so far (at least 1,000). It is queued
+ * behind the work in progress (PGlite runs one thing at a time) and never awaited by a caller.
+ */
+function statisticsKeeper(raw: PGlite) {
+  let statements = 0;
+  let atLastRun = 0;
+  let running: Promise<void> | null = null;
+  return {
+    count(): void {
+      statements += 1;
+      if (running || statements - atLastRun < Math.max(1_000, atLastRun / 10)) return;
+      atLastRun = statements;
+      running = raw
+        .exec('ANALYZE')
+        .then(() => undefined)
+        .catch(() => undefined) // closed meanwhile, or busy: the next threshold tries again
+        .finally(() => {
+          running = null;
+        });
+    },
+    /** Waits for an ANALYZE under way (before closing). */
+    async settled(): Promise<void> {
+      await running;
+    },
   };
 }
 
@@ -138,7 +172,8 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob, options: 
     release();
     throw error;
   }
-  const wrap = statementRunner(options.prepare ?? true);
+  const statistics = statisticsKeeper(raw);
+  const wrap = statementRunner(options.prepare ?? true, statistics.count);
   const plain = wrap(raw);
   return {
     kind: 'pglite',
@@ -150,6 +185,7 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob, options: 
     },
     close: async () => {
       try {
+        await statistics.settled();
         await raw.close();
       } finally {
         release();

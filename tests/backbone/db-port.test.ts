@@ -84,3 +84,21 @@ describe.each(ADAPTERS)('the database port on %s', (adapter) => {
     expect(rows.map((r) => r.k)).toEqual(['kept']);
   });
 });
+
+describe('PGlite keeps the planner statistics fresh (it has no autovacuum)', () => {
+  const db = useTestDb('pglite');
+
+  it('after more than 1,000 statements an ANALYZE has run: reltuples counts the rows inserted meanwhile', async () => {
+    await db().exec('CREATE TABLE stats_probe (k integer PRIMARY KEY)');
+    const before = await db().query<{ reltuples: number }>(`SELECT reltuples FROM pg_class WHERE relname = 'stats_probe'`);
+    expect(Number(before[0]?.reltuples)).toBeLessThanOrEqual(0);
+    for (let k = 0; k < 1_200; k += 1) await db().query('INSERT INTO stats_probe (k) VALUES ($1)', [k]);
+    let reltuples = 0;
+    for (let attempt = 0; attempt < 100 && reltuples <= 0; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const [row] = await db().query<{ reltuples: number }>(`SELECT reltuples FROM pg_class WHERE relname = 'stats_probe'`);
+      reltuples = Number(row?.reltuples);
+    }
+    expect(reltuples).toBeGreaterThan(500);
+  });
+});
