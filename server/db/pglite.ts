@@ -67,23 +67,30 @@ function statementRunner(preparing: boolean, onStatement: () => void) {
  * a prepared statement is made again only when they change: without this, a plan made while
  * `settlements` was empty (a sequential scan) stayed in use as the table grew, and a
  * settlement got slower with every one before it (2.2 → 4.2 ms over 7,000, docs/PERFORMANCE.md).
- * So, like autovacuum's analyze threshold (a share of the table changed), ANALYZE runs once
- * the statements since the last one reach 10% of all so far (at least 1,000). It is queued
- * behind the work in progress (PGlite runs one thing at a time) and never awaited by a caller.
+ * So every 1,000 statements it does what autovacuum would: the tables changed by more than
+ * 50 rows + 10% since their last ANALYZE (autovacuum's analyze threshold) are analyzed. It is
+ * queued behind the work in progress (PGlite runs one thing at a time) and never awaited by a
+ * caller; a failure (closed meanwhile) is left for the next round.
  */
 function statisticsKeeper(raw: PGlite) {
   let statements = 0;
-  let atLastRun = 0;
   let running: Promise<void> | null = null;
+  async function analyzeChanged(): Promise<void> {
+    // Cumulative statistics reach pg_stat_* only when flushed, which PGlite never does by itself.
+    await raw.exec('SELECT pg_stat_force_next_flush()');
+    await raw.exec('SELECT 1');
+    const changed = await raw.query<{ name: string }>(
+      `SELECT format('%I.%I', schemaname, relname) AS name FROM pg_stat_user_tables
+       WHERE n_mod_since_analyze > 50 + 0.1 * n_live_tup ORDER BY relname`,
+    );
+    if (changed.rows.length > 0) await raw.exec(`ANALYZE ${changed.rows.map((row) => row.name).join(', ')}`);
+  }
   return {
     count(): void {
       statements += 1;
-      if (running || statements - atLastRun < Math.max(1_000, atLastRun / 10)) return;
-      atLastRun = statements;
-      running = raw
-        .exec('ANALYZE')
-        .then(() => undefined)
-        .catch(() => undefined) // closed meanwhile, or busy: the next threshold tries again
+      if (running || statements % 1_000 !== 0) return;
+      running = analyzeChanged()
+        .catch(() => undefined)
         .finally(() => {
           running = null;
         });
