@@ -30,25 +30,3 @@ export function back(): void {
   if (pages.length > 1) void Taro.navigateBack();
   else restart(ROUTES.home);
 }
-
-/** A page's route as getCurrentPages() gives it (no leading slash in weapp, maybe a query in H5) as a Route path. */
-function pathOf(route: string): string {
-  return `/${route.replace(/^\//, '').split('?')[0]}`;
-}
-
-/**
- * Ends a flow of several pages (a form, then its confirmation) by opening `route` in place of
- * all of them: when the page below this one is `flowStart`, both close and `route` opens on
- * what was under them, so "back" from it goes to where the flow began, not to an emptied form.
- * Otherwise (the flow was opened as the first page) `route` replaces this page.
- */
-export async function finishFlow(flowStart: Route, route: Route, params?: Record<string, string | undefined>): Promise<void> {
-  const pages = Taro.getCurrentPages();
-  const below = pages.length >= 3 ? pages[pages.length - 2]?.route : undefined;
-  if (below !== undefined && pathOf(below) === flowStart) {
-    await Taro.navigateBack({ delta: 2 });
-    await Taro.navigateTo({ url: urlOf(route, params) });
-    return;
-  }
-  await Taro.redirectTo({ url: urlOf(route, params) });
-}

@@ -7,7 +7,7 @@ import { maskIdNumber } from '@/rules/mask';
 import { RELATIONSHIP_LABELS } from '@/rules/relationship';
 import { useSignedIn } from '@/hooks/useSignedIn';
 import { callFunction } from '@/services/cloud';
-import { ROUTES, finishFlow } from '@/services/routes';
+import { ROUTES, urlOf } from '@/services/routes';
 import { useMembers } from '@/stores/members';
 import { useProfile } from '@/stores/profile';
 import { useRelativeDraft } from '@/stores/relativeDraft';
@@ -57,7 +57,7 @@ export default function RelativeConfirmPage() {
     useMembers.getState().upsert(binding, 'sharer');
     draft.reset();
     void Taro.showToast({ title: binding.status === 'pending' ? '已提交，待亲属确认' : '已开通家庭共济', icon: 'success' });
-    void finishFlow(ROUTES.relativeAdd, ROUTES.relativeDetail, { bindingId: binding.bindingId });
+    void Taro.redirectTo({ url: urlOf(ROUTES.relativeDetail, { bindingId: binding.bindingId }) });
   };
 
   return (

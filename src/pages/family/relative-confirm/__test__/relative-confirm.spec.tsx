@@ -54,22 +54,6 @@ describe('the summary before adding a relative', () => {
     expect(Taro.redirectTo).toHaveBeenCalledWith({ url: `${ROUTES.relativeDetail}?bindingId=${bound.bindingId}` });
   });
 
-  it('opened from the members list, closes the form and itself, so back from the new binding goes to the list', async () => {
-    const bound = binding({ bindingId: '00000000-0000-4000-8000-0000000000fe', relationship: 'parent' });
-    programCloud(callFunction, { bindRelative: () => ok({ binding: bound }) });
-    (Taro.getCurrentPages as unknown as ReturnType<typeof vi.fn>).mockReturnValue([
-      { route: 'pages/family/members/index' },
-      { route: 'pages/family/relative-add/index' },
-      { route: 'pages/family/relative-confirm/index' },
-    ]);
-    const { container } = render(<RelativeConfirmPage />);
-    await click(buttonOf(container, 'confirm-submit'));
-    await settle();
-    expect(Taro.navigateBack).toHaveBeenCalledWith({ delta: 2 });
-    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `${ROUTES.relativeDetail}?bindingId=${bound.bindingId}` });
-    expect(Taro.redirectTo).not.toHaveBeenCalled();
-  });
-
   it('takes a refusal back to the form, where it shows at its field', async () => {
     programCloud(callFunction, {
       bindRelative: () => fail('RELATIVE_NOT_INSURED', '未查到该亲属的有效基本医保参保信息', 'idNumber'),
