@@ -7,13 +7,11 @@
  *    "single" prototype used: under contention it drops concurrently updated rows from the set.
  */
 import type { SettleFn } from '../lib/settle-workload';
-import { settleCteWith, viaPort, WRITE_SQL } from './settle-cte';
+import { settleCteUsing, WRITE_SQL } from './settle-cte';
 
 function rewritten(from: string, to: string): SettleFn {
   if (!WRITE_SQL.includes(from)) throw new Error(`negative control: "${from}" not in WRITE_SQL`);
-  const sql = WRITE_SQL.replace(from, to);
-  return (app, institution, input) =>
-    settleCteWith((text, params, name) => viaPort(app.db)(text === WRITE_SQL ? sql : text, params, name), app, institution, input);
+  return settleCteUsing(WRITE_SQL.replace(from, to));
 }
 
 export const NEGATIVE_CONTROLS: Array<{ name: string; make: () => SettleFn }> = [

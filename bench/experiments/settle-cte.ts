@@ -8,8 +8,8 @@
  * PL/pgSQL function settle_commit (migration 0002), which locks in a statement of its own and
  * then writes in a second one with a newer snapshot. The bench's own checks (equivalence, hot
  * sharer, ledger) did not reproduce the failure of this variant.
- *   1. READ_SETTLEMENT_SQL (the product's read, autocommit, no locks); the product's code
- *      (server/usecases/settle.ts) applies the rules of src/rules and builds the candidates.
+ *   1. READ_SETTLEMENT_SQL (the product's read, autocommit, no locks); the product's flow
+ *      (`settleWith`, server/usecases/settle.ts) applies the rules and builds the candidates.
  *   2. WRITE_SQL: ONE statement (so one implicit transaction) that
  *        - re-reads the candidates' bindings (still active?) and locks the patient's and the
  *          candidates' accounts, ORDER BY person_id FOR UPDATE (the same lock order as today);
@@ -40,22 +40,10 @@
  * same statement finds its snapshot's version outdated and is re-applied to the newest version
  * (which we hold locked), so it debits exactly what was decided.
  */
-import { randomUUID } from 'node:crypto';
 import type { App } from '../../server/app';
-import type { Queryable, SqlParam } from '../../server/db/port';
 import type { InstitutionCaller } from '../../server/runtime/caller';
-import type { PersonRow } from '../../server/store/persons';
-import { READ_SETTLEMENT_SQL, type SettlementRead, type SettlementWrite } from '../../server/store/settlements';
-import {
-  answerOf,
-  commitCandidates,
-  conflict,
-  notFound,
-  patientDigest,
-  requestHash,
-  type SettlementAnswer,
-  type SettlementInput,
-} from '../../server/usecases/settle';
+import type { SettlementWrite } from '../../server/store/settlements';
+import { settleWith, type SettlementInput } from '../../server/usecases/settle';
 import { lockedBalancesOf } from './common';
 
 export const WRITE_SQL = /* sql */ `
@@ -127,55 +115,20 @@ export interface WriteRow extends SettlementWrite {
   locked_balances: Record<string, number | string> | null;
 }
 
-/** `q` runs a statement; the prepared-statement variant passes its own. */
-export type Run = (sql: string, params: readonly SqlParam[], name: string) => Promise<Array<Record<string, unknown>>>;
-
-export function viaPort(q: Queryable): Run {
-  return (sql, params) => q.query(sql, params);
+/**
+ * The "cte" settlement with `writeSql` as its write (the negative controls pass rewritten
+ * copies of WRITE_SQL). Everything else is the product's flow (`settleWith`); a settlement
+ * this call made also reports the balances its lock saw.
+ */
+export function settleCteUsing(writeSql: string) {
+  return async (app: App, institution: InstitutionCaller, input: SettlementInput) => {
+    let row: WriteRow | undefined;
+    const answer = await settleWith(app, institution, input, async (params) => {
+      [row] = await app.db.query<WriteRow>(writeSql, params);
+      return row;
+    });
+    return row && Number(row.inserted) > 0 ? Object.assign(answer, { lockedBalances: lockedBalancesOf(row.locked_balances) }) : answer;
+  };
 }
 
-export async function settleCteWith(run: Run, app: App, institution: InstitutionCaller, input: SettlementInput) {
-  const digest = patientDigest(app, input.patientIdNumber);
-  const [read] = (await run(READ_SETTLEMENT_SQL, [digest, institution.code, input.serialNo], 'yb_settle_read')) as unknown as SettlementRead[];
-  if (!read?.patient) notFound();
-  const patient: PersonRow = read.patient;
-  const hash = requestHash(patient.person_id, input.kind, input.amountFen);
-  if (read.prior_hash !== null) {
-    if (read.prior_hash !== hash) conflict();
-    return read.prior_response as SettlementAnswer;
-  }
-  const candidates = commitCandidates(read);
-  const settlementId = randomUUID();
-  const [row] = (await run(
-    WRITE_SQL,
-    [
-      settlementId,
-      institution.code,
-      input.serialNo,
-      hash,
-      patient.person_id,
-      input.kind,
-      input.amountFen,
-      app.clock.now(),
-      JSON.stringify(candidates),
-      randomUUID(),
-      randomUUID(),
-      // The accounts to lock, as an explicit list (see the header: never a join or IN (SELECT …)).
-      `{${[patient.person_id, ...candidates.map((c) => c.sharer_id)].join(',')}}`,
-    ],
-    'yb_settle_write',
-  )) as unknown as WriteRow[];
-  if (!row) throw new Error('settlement statement returned nothing');
-  if (Number(row.inserted) === 0) {
-    // A duplicate delivery committed first: answer as it did.
-    const [again] = (await run(READ_SETTLEMENT_SQL, [digest, institution.code, input.serialNo], 'yb_settle_read')) as unknown as SettlementRead[];
-    if (!again?.prior_hash) throw new Error('replay without a stored answer');
-    if (again.prior_hash !== hash) conflict();
-    return again.prior_response as SettlementAnswer;
-  }
-  return Object.assign(answerOf(settlementId, row), { lockedBalances: lockedBalancesOf(row.locked_balances) });
-}
-
-export function settleCte(app: App, institution: InstitutionCaller, input: SettlementInput) {
-  return settleCteWith(viaPort(app.db), app, institution, input);
-}
+export const settleCte = settleCteUsing(WRITE_SQL);

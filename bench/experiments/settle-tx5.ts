@@ -12,23 +12,13 @@
  *      ledger. Its snapshot is taken after the lock statement, so it sees the newest balances;
  *   5. COMMIT.
  * A duplicate delivery that committed first: nothing claimed, nothing debited; the stored
- * answer is read again. The ID check, the rules, the candidate JSON and the answer are the
- * product's (server/usecases/settle.ts): only the write and the transaction around it differ.
+ * answer is read again. Everything but the write runs through the product's own flow
+ * (`settleWith` in server/usecases/settle.ts): only the write and the transaction around it differ.
  */
-import { randomUUID } from 'node:crypto';
 import type { App } from '../../server/app';
 import type { InstitutionCaller } from '../../server/runtime/caller';
-import { READ_SETTLEMENT_SQL, type SettlementRead, type SettlementWrite } from '../../server/store/settlements';
-import {
-  answerOf,
-  commitCandidates,
-  conflict,
-  notFound,
-  patientDigest,
-  requestHash,
-  type SettlementAnswer,
-  type SettlementInput,
-} from '../../server/usecases/settle';
+import type { SettlementWrite } from '../../server/store/settlements';
+import { settleWith, type SettlementAnswer, type SettlementInput } from '../../server/usecases/settle';
 
 /** 919b2b6's lock statement. $1 the accounts to lock. */
 export const LOCK_SQL = /* sql */ `SELECT person_id FROM accounts WHERE person_id = ANY($1::uuid[]) ORDER BY person_id FOR UPDATE`;
@@ -100,45 +90,11 @@ SELECT d.self_pay, d.mulaid_pay, d.cash_pay, d.failure, d.name_masked, d.id_mask
        (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM entries) AS entries
 FROM decision d`;
 
-export async function settleTx5(app: App, institution: InstitutionCaller, input: SettlementInput): Promise<SettlementAnswer> {
-  const readArgs = [patientDigest(app, input.patientIdNumber), institution.code, input.serialNo];
-  const [read] = await app.db.query<SettlementRead>(READ_SETTLEMENT_SQL, readArgs);
-  if (!read) throw new Error('settlement read returned nothing');
-  const patient = read.patient;
-  const hash = patient ? requestHash(patient.person_id, input.kind, input.amountFen) : null;
-  if (read.prior_hash !== null) {
-    if (read.prior_hash !== hash) conflict();
-    return read.prior_response as SettlementAnswer;
-  }
-  if (!patient || !hash) notFound();
-
-  const candidates = commitCandidates(read);
-  const settlementId = randomUUID();
-  const toLock = `{${[patient.person_id, ...candidates.map((c) => c.sharer_id)].sort().join(',')}}`;
-  const written = await app.db.transaction(async (tx) => {
-    await tx.query(LOCK_SQL, [toLock]);
-    const [row] = await tx.query<SettlementWrite>(WRITE_SETTLEMENT_SQL, [
-      settlementId,
-      institution.code,
-      input.serialNo,
-      hash,
-      patient.person_id,
-      input.kind,
-      input.amountFen,
-      app.clock.now(),
-      JSON.stringify(candidates),
-      randomUUID(),
-      randomUUID(),
-      toLock,
-    ]);
-    return row;
-  });
-  if (!written) throw new Error('settlement statement returned nothing');
-  if (Number(written.inserted) === 0) {
-    const [again] = await app.db.query<SettlementRead>(READ_SETTLEMENT_SQL, readArgs);
-    if (!again || again.prior_hash === null) throw new Error('replay without a stored answer');
-    if (again.prior_hash !== hash) conflict();
-    return again.prior_response as SettlementAnswer;
-  }
-  return answerOf(settlementId, written);
+export function settleTx5(app: App, institution: InstitutionCaller, input: SettlementInput): Promise<SettlementAnswer> {
+  return settleWith(app, institution, input, (params) =>
+    app.db.transaction(async (tx) => {
+      await tx.query(LOCK_SQL, [params[11]!]); // $12, the accounts to lock
+      return (await tx.query<SettlementWrite>(WRITE_SETTLEMENT_SQL, params))[0];
+    }),
+  );
 }

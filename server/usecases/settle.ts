@@ -5,6 +5,7 @@ import { maskName } from '../../src/rules/mask';
 import { relationshipAllowed, resolvePolicy, sharingAllowed, type PolicyOverride } from '../../src/rules/policy';
 import { provinceOfRegion } from '../../src/rules/region';
 import type { App } from '../app';
+import type { SqlParam } from '../db/port';
 import { fail } from '../errors';
 import type { InstitutionCaller } from '../runtime/caller';
 import { canShare, idDigest, isInsured } from '../store/persons';
@@ -120,10 +121,24 @@ export function answerOf(
  * A duplicate delivery that committed first makes the statement claim nothing and move no
  * money; the first answer is then read and returned.
  */
-export async function settle(
+export function settle(app: App, institution: InstitutionCaller, input: SettlementInput): Promise<SettlementAnswer> {
+  return settleWith(app, institution, input, async (params) => (await app.db.query<SettlementWrite>(COMMIT_SETTLEMENT_SQL, params))[0]);
+}
+
+/**
+ * The write step of a settlement: given the parameters of COMMIT_SETTLEMENT_SQL, in its order
+ * ($1 settlement id … $12 accounts to lock), it settles atomically and returns the decision.
+ * The product's is one call of settle_commit; bench/experiments measure other writes through
+ * the same flow.
+ */
+export type SettlementWriter = (params: readonly SqlParam[]) => Promise<SettlementWrite | undefined>;
+
+/** The settlement of SPEC 2.2 around a given write: validation, read, replay, candidates, answer. */
+export async function settleWith(
   app: App,
   institution: InstitutionCaller,
   input: SettlementInput,
+  write: SettlementWriter,
 ): Promise<SettlementAnswer> {
   const readArgs = [patientDigest(app, input.patientIdNumber), institution.code, input.serialNo];
   const [read] = await app.db.query<SettlementRead>(READ_SETTLEMENT_SQL, readArgs);
@@ -139,7 +154,7 @@ export async function settle(
   const candidates = commitCandidates(read);
   const settlementId = randomUUID();
   const toLock = [patient.person_id, ...candidates.map((c) => c.sharer_id)].sort();
-  const [written] = await app.db.query<SettlementWrite>(COMMIT_SETTLEMENT_SQL, [
+  const written = await write([
     settlementId,
     institution.code,
     input.serialNo,
