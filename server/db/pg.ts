@@ -8,13 +8,25 @@ pg.types.setTypeParser(20, (value: string) => BigInt(value));
 const RETRYABLE: ReadonlySet<string> = new Set([SQLSTATE.serializationFailure, SQLSTATE.deadlockDetected]);
 const MAX_ATTEMPTS = 5;
 
-async function pause(attempt: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-}
-
 function retryable(error: unknown): boolean {
   const state = sqlState(error);
   return state !== undefined && RETRYABLE.has(state);
+}
+
+/**
+ * Runs `attempt` again, after a short random pause, while it fails on a deadlock or a
+ * serialization failure (at most MAX_ATTEMPTS times). `attempt` must be one whole transaction,
+ * rolled back by the failure: a lone statement, or BEGIN … COMMIT.
+ */
+async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!retryable(error) || n >= MAX_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * n));
+    }
+  }
 }
 
 /** As a named prepared statement where it can be one (./statements.ts) and `prepare` is on. */
@@ -39,14 +51,7 @@ function wrap(client: pg.PoolClient, prepare: boolean): Queryable {
 function wrapPool(pool: pg.Pool, prepare: boolean): Queryable {
   return {
     async query<R>(sql: string, params: readonly SqlParam[] = []) {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return (await run(pool, sql, params, prepare)).rows as R[];
-        } catch (error) {
-          if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
-          await pause(attempt);
-        }
-      }
+      return withRetries(async () => (await run(pool, sql, params, prepare)).rows as R[]);
     },
   };
 }
@@ -63,8 +68,8 @@ export function openPg(connectionString: string, poolSize = 16, options: { prepa
   pool.on('error', () => undefined);
   const plain = wrapPool(pool, prepare);
 
-  async function transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
+  function transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return withRetries(async () => {
       const client = await pool.connect();
       let broken = false;
       try {
@@ -78,15 +83,11 @@ export function openPg(connectionString: string, poolSize = 16, options: { prepa
         } catch {
           broken = true;
         }
-        if (retryable(error) && attempt < MAX_ATTEMPTS) {
-          await pause(attempt);
-          continue;
-        }
         throw error;
       } finally {
         client.release(broken);
       }
-    }
+    });
   }
 
   return {
