@@ -6,12 +6,10 @@
  * measurement (a bounded number of times) when others took more than a threshold of the CPUs,
  * keeping the least disturbed attempt.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { log } from './options';
+import { processes, TICK_MS } from './procs';
 import { waitForQuiet } from './quiet';
-
-const TICK_MS = 10;
 
 interface Proc {
   ticks: number;
@@ -20,34 +18,7 @@ interface Proc {
 }
 
 function snapshot(): Map<number, Proc> {
-  const out = new Map<number, Proc>();
-  let pids: string[] = [];
-  try {
-    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
-  } catch {
-    return out;
-  }
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const fields = stat.slice(close + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      const ppid = Number(fields[1]);
-      let mine = false;
-      if (comm === 'postgres') {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-        // Backends of the bench databases, and the server's own processes (WAL writer,
-        // checkpointer, …) that work for every client: not counted as interference.
-        const backend = /\(\d+\)|\[local\]/.test(cmdline);
-        mine = !backend || / yb_bench_[0-9a-f]+ /.test(cmdline);
-      }
-      out.set(Number(pid), { ticks, ppid, mine });
-    } catch {
-      // gone
-    }
-  }
+  const out = new Map<number, Proc>(processes().map((p) => [p.pid, { ticks: p.ticks, ppid: p.ppid, mine: p.benchPostgres }]));
   // This process and its descendants (autocannon worker threads are inside it; the started
   // servers of the start-up benchmark are children).
   const descendants = new Set<number>([process.pid]);
