@@ -4,6 +4,8 @@ import type { PersonInput } from '../../server/usecases/admin';
 import { type AdapterName, openTestDb, pgAvailable } from '../support/adapters';
 import { Harness, type TestPerson } from '../support/harness';
 
+export { seededRandom } from '../support/random';
+
 /** What a settlement answers (SPEC 3.2), as JSON. */
 export interface SettleData {
   settlementId: string;
@@ -87,16 +89,5 @@ export async function personId(h: Harness, person: TestPerson): Promise<string> 
   return id;
 }
 
-/** A small deterministic pseudo-random generator (mulberry32), so failures can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const CJK = /[\u4e00-\u9fff]/;

@@ -10,6 +10,8 @@ import { pgAvailable } from '../support/adapters';
 import { freshPostgres, PG_ADMIN_URL } from '../support/postgres';
 import { databaseInvariants } from './model/invariants';
 import { call, ok, spawnGateway, startGateway, type GatewayProcess } from './support/gateway';
+import type { RefundData, SettleData } from '../backbone/fixtures';
+import { seededRandom } from '../support/random';
 
 /**
  * Crash test: under load, the real gateway process (server/main.ts) is killed with SIGKILL at
@@ -29,30 +31,6 @@ const TIMEOUT = 90_000 + KILLS * 15_000;
 const ADMIN_KEY = 'crash-test-admin-key-0123456789abcdef';
 const REGION = '110100';
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface SettleData {
-  settlementId: string;
-  selfAcctPay: number;
-  acctMulaidPay: number;
-  acctPay: number;
-  cashPay: number;
-  mulaidFailure: string | null;
-}
-interface RefundData {
-  refundId: string;
-  toMulaid: number;
-  toSelf: number;
-}
 type Answer = { ok: true; data: any } | { ok: false; error: { code: string; message: string } };
 
 interface Request {
@@ -225,7 +203,6 @@ async function runCrashScenario(scenario: Scenario, label: string, rnd: () => nu
       counts.answeredBeforeKill += sent.length - lost.length;
       counts.lostInFlight += lost.length;
 
-
       // Every other round: look at the database exactly as the crash left it, before the
       // gateway restarts (and recovers it itself in the other rounds).
       if (round % 2 === 1) {
@@ -363,7 +340,7 @@ describe('the gateway killed with SIGKILL under load, restarted, and the same re
     'on a PGlite data directory: every answer given before a kill is given again, lost answers are retried once, and nothing is half written',
     async () => {
       const scenario = pgliteScenario();
-      const counts = await runCrashScenario(scenario, 'PGlite', random(SEED), { startupKill: true });
+      const counts = await runCrashScenario(scenario, 'PGlite', seededRandom(SEED), { startupKill: true });
       expect(counts.kills).toBe(KILLS + 1);
       expect(counts.lostInFlight).toBeGreaterThan(0);
       expect(counts.answeredBeforeKill).toBeGreaterThan(0);
@@ -377,7 +354,7 @@ describe('the gateway killed with SIGKILL under load, restarted, and the same re
       const handle = await freshPostgres(2);
       try {
         const scenario: Scenario = { env: { DATABASE_URL: handle.url }, inspect: (fn) => fn(handle.db) };
-        const counts = await runCrashScenario(scenario, 'PostgreSQL', random(SEED + 1), { startupKill: false });
+        const counts = await runCrashScenario(scenario, 'PostgreSQL', seededRandom(SEED + 1), { startupKill: false });
         expect(counts.kills).toBe(KILLS + 1);
         expect(counts.lostInFlight).toBeGreaterThan(0);
       } finally {

@@ -20,6 +20,7 @@ import {
   type Totals,
 } from './state';
 import type { Group, Member, World } from './world';
+import type { RefundData, SettleData } from '../../backbone/fixtures';
 
 /**
  * Runs batches of operations concurrently through the real cloud functions and compares
@@ -35,20 +36,6 @@ import type { Group, Member, World } from './world';
  */
 const KINDS: readonly SettleKind[] = ['outpatient', 'inpatient', 'pharmacy'];
 
-interface SettleData {
-  settlementId: string;
-  selfAcctPay: number;
-  acctMulaidPay: number;
-  acctPay: number;
-  cashPay: number;
-  mulaidFailure: null | 'NO_SHARER' | 'INSUFFICIENT_BALANCE';
-  sharer?: { name: string; idNumberMasked: string };
-}
-interface RefundData {
-  refundId: string;
-  toMulaid: number;
-  toSelf: number;
-}
 interface RefundDone {
   institution: string;
   refundSerialNo: string;

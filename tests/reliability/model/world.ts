@@ -2,6 +2,7 @@ import { idDigest } from '../../../server/store/persons';
 import { MAINLAND_PROVINCES } from '../../../src/rules/provinces';
 import type { Harness, TestPerson, TestUser } from '../../support/harness';
 import { DEFAULT_POLICY, type BindingState, type PersonInfo, type Relationship, type Structure, type Totals, zeroTotals } from './state';
+import { seededRandom } from '../../support/random';
 
 /**
  * The people of a model run, built through the real cloud functions (upsertPersons, sendCode,
@@ -50,17 +51,6 @@ export interface World {
 
 const RELATIONSHIPS: readonly Relationship[] = ['child', 'sibling', 'grandchild', 'spouse'];
 
-/** mulberry32: the world's openings come from the scenario's seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function personIdOf(h: Harness, person: TestPerson): Promise<string> {
   const rows = await h.app.db.query<{ person_id: string }>('SELECT person_id FROM persons WHERE id_digest = $1', [idDigest(h.app, person.idNumber)]);
@@ -72,7 +62,7 @@ async function personIdOf(h: Harness, person: TestPerson): Promise<string> {
 export async function buildWorld(h: Harness, config: WorldConfig, seed: number): Promise<World> {
   const provinces = Object.keys(MAINLAND_PROVINCES).sort();
   if (config.groups > provinces.length) throw new Error(`at most ${provinces.length} groups (one province each)`);
-  const rnd = random(seed);
+  const rnd = seededRandom(seed); // the world's openings come from the scenario's seed
   const persons = new Map<string, Member>();
   const balances = new Map<string, bigint>();
   const totals = zeroTotals();
