@@ -2,17 +2,33 @@
  * `npm run build:cloud`: bundles every cloudfunctions/<name>/index.ts with esbuild into
  * dist/cloudfunctions/<name>/ (index.js + package.json), the folder WeChat DevTools uploads
  * ("上传并部署：云端安装依赖"). Each bundle carries the shared server code; only
- * wx-server-sdk is installed by the cloud. PGlite is left out: in WeChat the functions run on
- * DATABASE_URL.
+ * wx-server-sdk is installed by the cloud, so it is the one dependency package.json lists.
+ * PGlite is left out: in WeChat the functions run on DATABASE_URL (server/runtime/defaultApp.ts
+ * refuses to start without it).
  */
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const root = path.resolve(__dirname, '..');
 const source = path.join(root, 'cloudfunctions');
 const out = path.join(root, 'dist/cloudfunctions');
 const WX_SERVER_SDK_VERSION = '4.0.2';
+
+/**
+ * The PGlite adapter (server/db/pglite.ts) becomes a module that only refuses: a bundle never
+ * opens PGlite, and must not need @electric-sql/pglite, which the cloud does not install.
+ */
+const withoutPglite: Plugin = {
+  name: 'without-pglite',
+  setup(bundler) {
+    bundler.onResolve({ filter: /\/db\/pglite$/ }, (args) => ({ path: args.path, namespace: 'without-pglite' }));
+    bundler.onLoad({ filter: /.*/, namespace: 'without-pglite' }, () => ({
+      contents: "export function openPglite() { throw new Error('a cloud function has no PGlite: set DATABASE_URL'); }",
+      loader: 'js',
+    }));
+  },
+};
 
 async function main(): Promise<void> {
   await rm(out, { recursive: true, force: true });
@@ -32,6 +48,7 @@ async function main(): Promise<void> {
       sourcemap: false,
       legalComments: 'none',
       external: ['wx-server-sdk', '@electric-sql/pglite', 'pg-native'],
+      plugins: [withoutPglite],
       logLevel: 'warning',
     });
     await writeFile(

@@ -11,9 +11,9 @@ import {
   type InstitutionCaller,
   type UserCaller,
 } from './caller';
-import { failure, INTERNAL, success, type Envelope } from './envelope';
+import { failure, INTERNAL, success, type Envelope, type ErrorBody } from './envelope';
 import { firstIssue } from './issues';
-import { defaultApp } from './defaultApp';
+import { DatabaseNotConfigured, defaultApp } from './defaultApp';
 
 export type AuthKind = 'public' | 'user' | 'institution' | 'admin';
 
@@ -50,12 +50,35 @@ function isGatewayContext(context: unknown): context is GatewayContext {
   return typeof context === 'object' && context !== null && (context as { source?: unknown }).source === 'gateway';
 }
 
-async function wechatOpenid(): Promise<string | undefined> {
-  // wx-server-sdk exists only in the WeChat cloud runtime (the bundle's package.json lists it).
-  const moduleName = 'wx-server-sdk';
-  const cloud = (await import(moduleName)) as { getWXContext(): { OPENID?: string } };
-  return cloud.getWXContext().OPENID || undefined;
+/** The part of wx-server-sdk this runtime uses. */
+interface WxServerSdk {
+  getWXContext(): { OPENID?: unknown };
 }
+
+/**
+ * The caller's OPENID in WeChat's cloud runtime. wx-server-sdk is a CommonJS package that exists
+ * only there (the bundle's package.json lists it), so it is loaded with `require` when first
+ * needed, as WeChat's own samples do: through `import()` Node hands a CommonJS package over as
+ * `default` only, and getWXContext was not a function. The SDK reads the caller from the
+ * environment (WX_OPENID) on every call, and turns an all-digit value into a number.
+ */
+function wechatOpenid(): string | undefined {
+  const cloud = require('wx-server-sdk') as WxServerSdk;
+  const openid = cloud.getWXContext().OPENID;
+  if (typeof openid === 'string' && openid !== '') return openid;
+  if (typeof openid === 'number' && Number.isSafeInteger(openid)) return String(openid);
+  return undefined;
+}
+
+/**
+ * SPEC 4's UNAVAILABLE (the database cannot be reached) for an instance that has no database at
+ * all. The message names the variable, for whoever deploys. (UNAVAILABLE is not yet one of
+ * src/rules/errorCodes.ts's codes, hence the widening.)
+ */
+const NO_DATABASE: { code: string; message: string } = {
+  code: 'UNAVAILABLE',
+  message: '服务暂不可用：云函数未配置数据库（环境变量 DATABASE_URL），请联系管理员',
+};
 
 async function authenticate(app: App, auth: AuthKind, source: CallerSource): Promise<unknown> {
   switch (auth) {
@@ -90,7 +113,7 @@ export function defineCloudFunction<A extends AuthKind, S extends z.ZodType, R>(
         source = { bearer: context.bearer };
       } else {
         app = await defaultApp();
-        const openid = await wechatOpenid();
+        const openid = wechatOpenid();
         source = openid ? { openid } : {};
         // WeChat adds the caller's userInfo to every event; identity never comes from it.
         if (typeof event === 'object' && event !== null && !Array.isArray(event) && 'userInfo' in event) {
@@ -112,7 +135,9 @@ export function defineCloudFunction<A extends AuthKind, S extends z.ZodType, R>(
       if (error instanceof AppError) return failure(error);
       const log = app?.log;
       if (log) log.error({ requestId, err: describe(error) }, 'cloud function failed');
-      else console.error(`cloud function failed (${requestId})`);
+      // Before the app exists (a cold start that failed) the runtime's log is all there is.
+      else console.error(JSON.stringify({ requestId, err: describe(error), msg: 'cloud function failed to start' }));
+      if (error instanceof DatabaseNotConfigured) return { ok: false, error: NO_DATABASE as ErrorBody };
       return { ok: false, error: INTERNAL };
     }
   };
