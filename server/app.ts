@@ -3,9 +3,19 @@ import { migrate } from './db/migrate';
 import { openPg } from './db/pg';
 import type { Db } from './db/port';
 import { systemClock, type Clock } from './platform/clock';
+import { DevFaceCheckProvider, WechatFaceCheckProvider, type FaceCheckProvider } from './platform/faceCheck';
 import { loadKeys, type Keys } from './platform/keys';
 import { createLogger, type Logger } from './platform/log';
+import {
+  DEFAULT_TEMPLATE_FIELDS,
+  LogNoticeChannel,
+  parseTemplateFields,
+  SmsNoticeChannel,
+  WechatSubscribeChannel,
+  type NoticeChannel,
+} from './platform/noticeChannels';
 import { LogSmsSender, HttpSmsSender, type SmsSender } from './platform/sms';
+import { WechatApi } from './platform/wechatApi';
 import { DevWechatPhoneResolver, HttpWechatPhoneResolver, type WechatPhoneResolver } from './platform/wechatPhone';
 
 /** Everything a use case may touch: the database, the configuration and the outside world. */
@@ -15,6 +25,10 @@ export interface App {
   readonly clock: Clock;
   readonly sms: SmsSender;
   readonly wechatPhone: WechatPhoneResolver;
+  /** The face-check provider of identity proofs (SPEC 2.7). */
+  readonly faceCheck: FaceCheckProvider;
+  /** The channels the notice worker delivers by (SPEC 2.8), at most one per channel name. */
+  readonly noticeChannels: readonly NoticeChannel[];
   readonly keys: Keys;
   readonly log: Logger;
 }
@@ -24,6 +38,8 @@ export interface AppParts {
   clock?: Clock;
   sms?: SmsSender;
   wechatPhone?: WechatPhoneResolver;
+  faceCheck?: FaceCheckProvider;
+  noticeChannels?: readonly NoticeChannel[];
   log?: Logger;
 }
 
@@ -41,9 +57,33 @@ export async function createApp(config: Config, parts: AppParts = {}): Promise<A
   const db = parts.db ?? (await openDatabase(config));
   await migrate(db);
   const keys = await loadKeys(db, config);
+  // One WechatApi (one access token) for every adapter that calls WeChat.
+  const wechat = wechatApiFromEnv();
   const sms = parts.sms ?? defaultSms(config, log);
-  const wechatPhone = parts.wechatPhone ?? defaultWechatPhone(config);
-  return { db, config, clock: parts.clock ?? systemClock, sms, wechatPhone, keys, log, adminKeyGenerated: keys.adminGenerated };
+  const wechatPhone = parts.wechatPhone ?? defaultWechatPhone(config, wechat);
+  const faceCheck = parts.faceCheck ?? defaultFaceCheck(config, wechat);
+  const noticeChannels = parts.noticeChannels ?? defaultNoticeChannels(config, log, wechat);
+  if (new Set(noticeChannels.map((c) => c.channel)).size !== noticeChannels.length) throw new Error('two notice channels of one name');
+  return {
+    db,
+    config,
+    clock: parts.clock ?? systemClock,
+    sms,
+    wechatPhone,
+    faceCheck,
+    noticeChannels,
+    keys,
+    log,
+    adminKeyGenerated: keys.adminGenerated,
+  };
+}
+
+/** WeChat's server API when WECHAT_APPID and WECHAT_SECRET are set (WECHAT_API_BASE: a relay). */
+function wechatApiFromEnv(): WechatApi | undefined {
+  const appId = process.env.WECHAT_APPID;
+  const secret = process.env.WECHAT_SECRET;
+  if (!appId || !secret) return undefined;
+  return new WechatApi({ baseUrl: process.env.WECHAT_API_BASE || 'https://api.weixin.qq.com', appId, secret });
 }
 
 function defaultSms(config: Config, log: Logger): SmsSender {
@@ -54,12 +94,50 @@ function defaultSms(config: Config, log: Logger): SmsSender {
   return new LogSmsSender(log);
 }
 
-function defaultWechatPhone(config: Config): WechatPhoneResolver {
-  const appId = process.env.WECHAT_APPID;
-  const secret = process.env.WECHAT_SECRET;
-  if (appId && secret) {
-    return new HttpWechatPhoneResolver({ baseUrl: process.env.WECHAT_API_BASE || 'https://api.weixin.qq.com', appId, secret });
-  }
+function defaultWechatPhone(config: Config, wechat: WechatApi | undefined): WechatPhoneResolver {
+  if (wechat) return new HttpWechatPhoneResolver(wechat);
   if (config.appEnv === 'production') throw new Error('production requires WECHAT_APPID and WECHAT_SECRET');
   return new DevWechatPhoneResolver();
+}
+
+/** WeChat's face check; the simulated one only in development (SPEC 2.13). */
+function defaultFaceCheck(config: Config, wechat: WechatApi | undefined): FaceCheckProvider {
+  if (wechat) return new WechatFaceCheckProvider(wechat);
+  if (config.appEnv === 'production') throw new Error('production requires WECHAT_APPID and WECHAT_SECRET (face check)');
+  return new DevFaceCheckProvider();
+}
+
+/**
+ * WeChat subscribe messages with WECHAT_NOTICE_TEMPLATE_ID (its fields: WECHAT_NOTICE_FIELDS,
+ * WECHAT_MINIPROGRAM_STATE) and SMS through the relay of SMS_GATEWAY_URL; in development the
+ * channels that are not configured write to the log, in production they are required.
+ */
+function defaultNoticeChannels(config: Config, log: Logger, wechat: WechatApi | undefined): NoticeChannel[] {
+  const production = config.appEnv === 'production';
+  const templateId = process.env.WECHAT_NOTICE_TEMPLATE_ID?.trim();
+  let wechatChannel: NoticeChannel;
+  if (wechat && templateId) {
+    let fields;
+    try {
+      fields = parseTemplateFields(process.env.WECHAT_NOTICE_FIELDS?.trim() || DEFAULT_TEMPLATE_FIELDS);
+    } catch (error) {
+      throw new Error(`WECHAT_NOTICE_FIELDS: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const state = process.env.WECHAT_MINIPROGRAM_STATE?.trim() || 'formal';
+    if (state !== 'developer' && state !== 'trial' && state !== 'formal') {
+      throw new Error(`WECHAT_MINIPROGRAM_STATE must be developer, trial or formal, got "${state}"`);
+    }
+    wechatChannel = new WechatSubscribeChannel(wechat, { templateId, fields, miniprogramState: state });
+  } else if (production) {
+    throw new Error('production requires WECHAT_APPID, WECHAT_SECRET and WECHAT_NOTICE_TEMPLATE_ID (notices)');
+  } else {
+    wechatChannel = new LogNoticeChannel('wechat', log);
+  }
+  const url = process.env.SMS_GATEWAY_URL;
+  const secret = process.env.SMS_GATEWAY_SECRET;
+  let smsChannel: NoticeChannel;
+  if (url && secret) smsChannel = new SmsNoticeChannel({ url, secret });
+  else if (production) throw new Error('production requires SMS_GATEWAY_URL and SMS_GATEWAY_SECRET');
+  else smsChannel = new LogNoticeChannel('sms', log);
+  return [wechatChannel, smsChannel];
 }
