@@ -19,6 +19,22 @@ export interface Limits {
   bindAttemptsPerHour: number;
 }
 
+/** The delivery worker of notices (SPEC 2.8, server/workers/notices.ts). */
+export interface NoticeSettings {
+  /** Tries of one delivery before it is marked failed. */
+  maxAttempts: number;
+  /** The pause after the first failed try; it doubles after each further one. */
+  retryBaseSeconds: number;
+  /** The longest pause between two tries. */
+  retryMaxSeconds: number;
+  /** How long a worker holds a delivery it is sending before another may take it over. */
+  leaseSeconds: number;
+  /** How often the worker looks for work. */
+  intervalMs: number;
+  /** Messages dispatched and deliveries sent per round. */
+  batchSize: number;
+}
+
 export interface Config {
   appEnv: 'development' | 'production';
   port: number;
@@ -30,6 +46,7 @@ export interface Config {
   demoData: boolean;
   sessionTtlSeconds: number;
   limits: Limits;
+  notices: NoticeSettings;
 }
 
 export class ConfigError extends Error {}
@@ -74,6 +91,14 @@ export function loadConfig(env: Env = process.env): Config {
       loginAttemptsPerHour: integer(env, 'LOGIN_ATTEMPTS_PER_HOUR', 20, 1, 100_000),
       verifyAttemptsPerHour: integer(env, 'VERIFY_ATTEMPTS_PER_HOUR', 10, 1, 100_000),
       bindAttemptsPerHour: integer(env, 'BIND_ATTEMPTS_PER_HOUR', 30, 1, 1_000_000),
+    },
+    notices: {
+      maxAttempts: integer(env, 'NOTICE_MAX_ATTEMPTS', 8, 1, 100),
+      retryBaseSeconds: integer(env, 'NOTICE_RETRY_BASE_SECONDS', 30, 1, 3600),
+      retryMaxSeconds: integer(env, 'NOTICE_RETRY_MAX_SECONDS', 3600, 1, 7 * 24 * 3600),
+      leaseSeconds: integer(env, 'NOTICE_LEASE_SECONDS', 120, 10, 3600),
+      intervalMs: integer(env, 'NOTICE_INTERVAL_MS', 2000, 50, 3_600_000),
+      batchSize: integer(env, 'NOTICE_BATCH_SIZE', 50, 1, 1000),
     },
   };
   if (config.appEnv === 'production') {

@@ -8,6 +8,7 @@ import { demoInstitutionKey, isRegistryEmpty, seedDemo } from './demo/seed';
 import { loadCloudFunctions } from './gateway/functions';
 import { buildGateway, H5_DIR } from './gateway/server';
 import { pruneRateLimits } from './store/rateLimits';
+import { startNoticeWorker } from './workers/notices';
 
 /** `npm start`: build the H5 app when missing, open the database, load the demo, listen. */
 async function main(): Promise<void> {
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   const functions = await loadCloudFunctions();
   const server = await buildGateway(app, functions);
   await server.listen({ port: config.port, host: '127.0.0.1' });
+  // Notices leave the outbox once the gateway serves (SPEC 2.8).
+  const stopNotices = startNoticeWorker(app);
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     await server.close();
+    await stopNotices();
     await app.db.close();
     process.exit(0);
   };
