@@ -44,7 +44,7 @@ export class PermanentDeliveryError extends Error {
 }
 
 /** The message centre's page, where every notice can be read in full. */
-export const MESSAGES_PAGE = 'pages/messages/index';
+export const MESSAGES_PAGE = 'pages/me/messages/index';
 
 // ---------------------------------------------------------------------------------------------
 // WeChat subscribe message

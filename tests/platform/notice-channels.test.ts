@@ -6,7 +6,6 @@ import { WechatFaceCheckProvider } from '../../server/platform/faceCheck';
 import { createLogger } from '../../server/platform/log';
 import {
   LogNoticeChannel,
-  MESSAGES_PAGE,
   parseTemplateFields,
   PermanentDeliveryError,
   SmsNoticeChannel,
@@ -49,7 +48,7 @@ describe('the WeChat subscribe-message channel', () => {
     expect(http.json(1)).toEqual({
       touser: 'oOPENID123',
       template_id: 'TEMPLATE-1',
-      page: MESSAGES_PAGE,
+      page: 'pages/me/messages/index',
       miniprogram_state: 'formal',
       lang: 'zh_CN',
       data: {
