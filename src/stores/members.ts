@@ -11,8 +11,8 @@ interface MembersState {
   status: LoadStatus;
   error: CloudError | null;
   load(): Promise<void>;
-  /** Puts a binding the server just answered (after bind, confirm, unbind) in its place. */
-  upsert(binding: Binding, role: 'sharer' | 'relative'): void;
+  /** Puts a binding the server just answered (after bind, confirm, decline, unbind) in its place. */
+  upsert(binding: Binding): void;
   clear(): void;
 }
 
@@ -27,8 +27,8 @@ export const useMembers = create<MembersState>()((set, get) => ({
     if (answer.ok) set({ asSharer: answer.data.asSharer, asRelative: answer.data.asRelative, status: 'ready' });
     else set({ status: 'error', error: answer.error });
   },
-  upsert: (binding, role) => {
-    const key = role === 'sharer' ? 'asSharer' : 'asRelative';
+  upsert: (binding) => {
+    const key = binding.viewerRole === 'sharer' ? 'asSharer' : 'asRelative';
     const list = get()[key];
     const next = list.some((b) => b.bindingId === binding.bindingId)
       ? list.map((b) => (b.bindingId === binding.bindingId ? binding : b))
@@ -46,14 +46,22 @@ export function findBinding(state: Pick<MembersState, 'asSharer' | 'asRelative'>
   return asRelative ? { binding: asRelative, role: 'relative' as const } : null;
 }
 
-/** Derived: the numbers of a status, for the list's header. */
-export function countByStatus(bindings: readonly Binding[]): Record<Binding['status'], number> {
-  const counts = { active: 0, pending: 0, unbound: 0 };
-  for (const b of bindings) counts[b.status] += 1;
+/** The groups of the list's header, in this order; a binding belongs to exactly one. */
+export type StatusGroup = 'payable' | 'blocked' | 'pending' | 'declined' | 'unbound' | 'expired';
+
+export function statusGroup(binding: Pick<Binding, 'status' | 'canPay'>): StatusGroup {
+  if (binding.status === 'active') return binding.canPay ? 'payable' : 'blocked';
+  return binding.status;
+}
+
+/** Derived: how many bindings in each group, for the list's header. */
+export function countByStatus(bindings: readonly Binding[]): Record<StatusGroup, number> {
+  const counts: Record<StatusGroup, number> = { payable: 0, blocked: 0, pending: 0, declined: 0, unbound: 0, expired: 0 };
+  for (const b of bindings) counts[statusGroup(b)] += 1;
   return counts;
 }
 
-const STATUS_ORDER: Record<Binding['status'], number> = { pending: 0, active: 1, unbound: 2 };
+const STATUS_ORDER: Record<Binding['status'], number> = { pending: 0, active: 1, declined: 2, expired: 3, unbound: 4 };
 
 /** Derived: pending first (they need attention), then active, then ended ones; newest first within each. */
 export function sortForList(bindings: readonly Binding[]): Binding[] {

@@ -1,5 +1,5 @@
 import { provinceName } from '@/rules/provinces';
-import type { BindingStatus, InsuranceType, PersonStatus, RecordKind } from '@/services/cloud/types';
+import type { InsuranceType, PersonStatus, RecordKind } from '@/services/cloud/types';
 
 export const INSURANCE_TYPE_LABELS: Readonly<Record<InsuranceType, string>> = {
   employee: '职工医保',
@@ -11,12 +11,6 @@ export const PERSON_STATUS_LABELS: Readonly<Record<PersonStatus, string>> = {
   active: '参保正常',
   suspended: '暂停参保',
   terminated: '终止参保',
-};
-
-export const BINDING_STATUS_LABELS: Readonly<Record<BindingStatus, string>> = {
-  active: '生效',
-  pending: '待确认',
-  unbound: '已解绑',
 };
 
 export const RECORD_KIND_LABELS: Readonly<Record<RecordKind, string>> = {

@@ -3,52 +3,84 @@ import { View, Text } from '@tarojs/components';
 import Amount from '@/components/amount';
 import StatusTag from '@/components/status-tag';
 import { RELATIONSHIP_LABELS } from '@/rules/relationship';
+import { PENDING_NOTE } from '@/rules/undertaking';
 import type { Binding } from '@/services/cloud/types';
-import { formatDay } from '@/utils/date';
+import { formatCalendarDay, formatDay } from '@/utils/date';
 import { INSURANCE_TYPE_LABELS } from '@/utils/labels';
 import './index.scss';
 
 export interface BindingCardProps {
+  /** Its `viewerRole` decides the view: `sharer`, my relative's card; `relative`, who pays for me. */
   binding: Binding;
-  /** `sharer`: my relative's card (their name, what they spent); `relative`: who pays for me. */
-  role: 'sharer' | 'relative';
   onTap?: () => void;
-  /** Buttons under the card (confirm, leave). */
+  /** Buttons under the card (leave, diagnose). */
   actions?: ReactNode;
 }
 
-/** One binding with its status and what it has paid this month and in total. */
-export default function BindingCard({ binding, role, onTap, actions }: BindingCardProps) {
-  const person = role === 'sharer' ? binding.relative : binding.sharer;
+/** Who ended it, as the viewer reads it. */
+function endedByText(binding: Binding): string {
+  const by = binding.endedBy;
+  if (by === undefined) return '';
+  if (by === binding.viewerRole) return '（由您解除）';
+  if (by === 'sharer' || by === 'relative') return '（由对方解除）';
+  if (by === 'system') return '（参保关系变化，自动解除）';
+  return '（由医保经办机构解除）';
+}
+
+/** When it began and how it stands or ended. */
+export function bindingDates(binding: Binding): string {
+  const since = formatDay(binding.createdAt);
+  const ended = binding.endedAt ? formatDay(binding.endedAt) : null;
+  switch (binding.status) {
+    case 'pending':
+      return `${since} 申请`;
+    case 'declined':
+      return ended ? `${since} 申请，${ended} 被拒绝` : `${since} 申请`;
+    case 'unbound':
+      return ended ? `${since} 开通，${ended} 解除${endedByText(binding)}` : `${since} 开通`;
+    case 'expired': {
+      const on = binding.endsOn ? formatCalendarDay(binding.endsOn) : ended;
+      return on ? `${since} 开通，${on} 到期` : `${since} 开通`;
+    }
+    case 'active':
+      return binding.endsOn ? `${since} 开通，有效期至 ${formatCalendarDay(binding.endsOn)}` : `${since} 开通`;
+  }
+}
+
+/** One binding with its status (SPEC 2.9) and what it has paid this month and in total. */
+export default function BindingCard({ binding, onTap, actions }: BindingCardProps) {
+  const asSharer = binding.viewerRole === 'sharer';
+  const person = asSharer ? binding.relative : binding.sharer;
   const relation = RELATIONSHIP_LABELS[binding.relationship];
+  // Nothing was ever paid under a request that waits or was refused: no amounts to show.
+  const neverPaid = binding.status === 'pending' || binding.status === 'declined';
   return (
     <View className={`binding-card binding-card--${binding.status}`} onClick={onTap}>
       <View className='binding-card__head'>
         <View className='binding-card__who'>
           <Text className='binding-card__name'>{person.name}</Text>
-          <Text className='binding-card__relation'>{role === 'sharer' ? relation : `您是其${relation}`}</Text>
+          <Text className='binding-card__relation'>{asSharer ? relation : `您是其${relation}`}</Text>
         </View>
-        <StatusTag status={binding.status} />
+        <StatusTag status={binding.status} canPay={binding.canPay} blockedBy={binding.blockedBy} />
       </View>
       <Text className='binding-card__id'>
         {person.idNumberMasked}
-        {role === 'sharer' ? ` · ${INSURANCE_TYPE_LABELS[binding.relative.insuranceType]}` : ''}
+        {asSharer ? ` · ${INSURANCE_TYPE_LABELS[binding.relative.insuranceType]}` : ''}
       </Text>
-      <View className='binding-card__numbers'>
-        <View className='binding-card__number'>
-          <Text className='binding-card__caption'>本月共济</Text>
-          <Amount fen={binding.spentThisMonthFen} size='medium' />
+      {asSharer && binding.status === 'pending' && <Text className='binding-card__note binding-card__note--pending'>{PENDING_NOTE}</Text>}
+      {!neverPaid && (
+        <View className='binding-card__numbers'>
+          <View className='binding-card__number'>
+            <Text className='binding-card__caption'>本月共济</Text>
+            <Amount fen={binding.spentThisMonthFen} size='medium' />
+          </View>
+          <View className='binding-card__number'>
+            <Text className='binding-card__caption'>累计共济</Text>
+            <Amount fen={binding.spentFen} size='medium' />
+          </View>
         </View>
-        <View className='binding-card__number'>
-          <Text className='binding-card__caption'>累计共济</Text>
-          <Amount fen={binding.spentFen} size='medium' />
-        </View>
-      </View>
-      <Text className='binding-card__since'>
-        {binding.status === 'unbound' && binding.endedAt
-          ? `${formatDay(binding.createdAt)} 开通，${formatDay(binding.endedAt)} 解除`
-          : `${formatDay(binding.createdAt)} 开通`}
-      </Text>
+      )}
+      <Text className='binding-card__since'>{bindingDates(binding)}</Text>
       {actions && <View className='binding-card__actions'>{actions}</View>}
     </View>
   );

@@ -1,11 +1,13 @@
 import { render } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { BLOCKER_SHORT } from '@/rules/notices';
+import { PENDING_NOTE } from '@/rules/undertaking';
 import { binding } from '../../../../tests/ui/cloud';
 import BindingCard from '../index';
 
 describe('BindingCard', () => {
-  it("shows my relative, the status and what was spent this month and in total", () => {
-    const { container } = render(<BindingCard binding={binding()} role='sharer' />);
+  it('shows my relative, the status and what was spent this month and in total', () => {
+    const { container } = render(<BindingCard binding={binding()} />);
     expect(container.querySelector('.binding-card__name')?.textContent).toBe('李娜');
     expect(container.querySelector('.binding-card__relation')?.textContent).toBe('配偶');
     expect(container.querySelector('.status-tag')?.textContent).toBe('生效');
@@ -17,20 +19,35 @@ describe('BindingCard', () => {
 
   it('shows who pays for me when I am the relative', () => {
     const { container } = render(
-      <BindingCard binding={binding({ sharer: { name: '张*', idNumberMasked: '1301**********131X' } })} role='relative' />,
+      <BindingCard binding={binding({ viewerRole: 'relative', sharer: { name: '张*', idNumberMasked: '1301**********131X' } })} />,
     );
     expect(container.querySelector('.binding-card__name')?.textContent).toBe('张*');
     expect(container.querySelector('.binding-card__relation')?.textContent).toBe('您是其配偶');
   });
 
+  it('says an active binding that cannot pay today is not 生效, and why', () => {
+    const { container } = render(<BindingCard binding={binding({ canPay: false, blockedBy: 'SHARER_NOT_ELIGIBLE' })} />);
+    expect(container.querySelector('.status-tag')?.textContent).toBe(`暂不能支付（${BLOCKER_SHORT.SHARER_NOT_ELIGIBLE}）`);
+    expect(container.textContent).not.toContain('生效');
+  });
+
+  it("tells the sharer of a pending binding that it waits for the relative, and shows no spending", () => {
+    const { container } = render(<BindingCard binding={binding({ status: 'pending', canPay: false, spentFen: 0, spentThisMonthFen: 0 })} />);
+    expect(container.querySelector('.status-tag')?.textContent).toBe('待确认');
+    expect(container.querySelector('.binding-card__note--pending')?.textContent).toBe(PENDING_NOTE);
+    expect(container.querySelectorAll('.amount')).toHaveLength(0);
+    expect(container.textContent).toContain('2026年1月10日 申请');
+  });
+
   it.each([
-    ['pending', '待确认'],
-    ['unbound', '已解绑'],
-  ] as const)('labels a %s binding %s', (status, label) => {
-    const { container } = render(
-      <BindingCard binding={binding({ status, endedAt: status === 'unbound' ? '2026-02-01T01:00:00Z' : undefined })} role='sharer' />,
-    );
+    ['declined', '已拒绝', { endedAt: '2026-01-12T01:00:00Z' }, '2026年1月10日 申请，2026年1月12日 被拒绝'],
+    ['unbound', '已解绑', { endedAt: '2026-02-01T01:00:00Z', endedBy: 'relative' }, '2026年1月10日 开通，2026年2月1日 解除（由对方解除）'],
+    ['unbound', '已解绑', { endedAt: '2026-02-01T01:00:00Z', endedBy: 'sharer' }, '2026年1月10日 开通，2026年2月1日 解除（由您解除）'],
+    ['expired', '已到期', { endsOn: '2026-06-30', endedAt: '2026-06-29T16:00:00Z' }, '2026年1月10日 开通，2026年6月30日 到期'],
+    ['active', '生效', { endsOn: '2026-12-31' }, '2026年1月10日 开通，有效期至 2026年12月31日'],
+  ] as const)('labels a %s binding %s and says when', (status, label, extra, dates) => {
+    const { container } = render(<BindingCard binding={binding({ status, canPay: status === 'active', ...extra })} />);
     expect(container.querySelector('.status-tag')?.textContent).toBe(label);
-    if (status === 'unbound') expect(container.textContent).toContain('2026年2月1日 解除');
+    expect(container.querySelector('.binding-card__since')?.textContent).toBe(dates);
   });
 });

@@ -1,28 +1,56 @@
 import { View, Text, Button } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import Amount from '@/components/amount';
+import Banner from '@/components/banner';
 import BindingCard from '@/components/binding-card';
 import ListState from '@/components/list-state';
 import { useSignedIn } from '@/hooks/useSignedIn';
+import { bindingStatusLabel } from '@/rules/payability';
+import type { Binding } from '@/services/cloud/types';
 import { ROUTES, go } from '@/services/routes';
-import { countByStatus, sortForList, useMembers } from '@/stores/members';
+import { countByStatus, sortForList, useMembers, type StatusGroup } from '@/stores/members';
+import { canShare, useProfile } from '@/stores/profile';
 import { useRelativeDraft } from '@/stores/relativeDraft';
 import './index.scss';
+
+const label = (status: Binding['status'], canPay = false) => bindingStatusLabel({ status, canPay, blockedBy: null });
+
+/** The header's groups: 生效 always, the others when there are any. */
+const GROUPS: ReadonlyArray<{ group: StatusGroup; label: string; always?: boolean }> = [
+  { group: 'payable', label: label('active', true), always: true },
+  { group: 'blocked', label: '暂不能支付' },
+  { group: 'pending', label: label('pending') },
+  { group: 'declined', label: label('declined') },
+  { group: 'unbound', label: label('unbound') },
+  { group: 'expired', label: label('expired') },
+];
+
+/** `生效 2 人 · 待确认 1 人`. */
+export function countsText(bindings: readonly Binding[]): string {
+  const counts = countByStatus(bindings);
+  return GROUPS.filter((g) => g.always || counts[g.group] > 0)
+    .map((g) => `${g.label} ${counts[g.group]} 人`)
+    .join(' · ');
+}
 
 /** The sharer's relatives: status, spent this month and in total; add one; open one. */
 export default function MembersPage() {
   const signedIn = useSignedIn();
   const { asSharer, status, error, load } = useMembers();
+  const me = useProfile((s) => s.me);
+  // Unknown until `me` answers: offer nothing that may turn out impossible.
+  const sharer = me !== null && canShare(me);
 
   useDidShow(() => {
-    if (signedIn) void load();
+    if (!signedIn) return;
+    void load();
+    if (!useProfile.getState().me) void useProfile.getState().load();
   });
   usePullDownRefresh(async () => {
     await load();
     void Taro.stopPullDownRefresh();
   });
 
-  const counts = countByStatus(asSharer);
   const ordered = sortForList(asSharer);
   const monthTotal = asSharer.reduce((sum, b) => sum + b.spentThisMonthFen, 0);
   const total = asSharer.reduce((sum, b) => sum + b.spentFen, 0);
@@ -45,13 +73,20 @@ export default function MembersPage() {
             <Amount fen={total} size='medium' />
           </View>
         </View>
-        <Text className='members-summary__counts'>
-          生效 {counts.active} 人 · 待确认 {counts.pending} 人 · 已解绑 {counts.unbound} 人
-        </Text>
-        <Button className='primary-button members-add' onClick={add}>
-          添加共济亲属
-        </Button>
+        <Text className='members-summary__counts'>{countsText(asSharer)}</Text>
+        {sharer && (
+          <Button className='primary-button members-add' onClick={add}>
+            添加共济亲属
+          </Button>
+        )}
       </View>
+      {me && !sharer && (
+        <Banner
+          tone='info'
+          className='members-cannot-add'
+          message='只有参保状态正常的职工医保参保人才能添加共济亲属：居民医保没有个人账户。已有的共济亲属和支付记录仍可在这里查看。'
+        />
+      )}
 
       <Text className='section-title'>我的共济亲属</Text>
       <ListState
@@ -66,7 +101,6 @@ export default function MembersPage() {
           <BindingCard
             key={binding.bindingId}
             binding={binding}
-            role='sharer'
             onTap={() => go(ROUTES.relativeDetail, { bindingId: binding.bindingId })}
           />
         ))}

@@ -7,6 +7,7 @@ import ListState, { ListFooter } from '@/components/list-state';
 import RecordItem from '@/components/record-item';
 import { useSignedIn } from '@/hooks/useSignedIn';
 import { usePagedRecords } from '@/hooks/usePagedRecords';
+import { bindingStatusLabel } from '@/rules/payability';
 import { RELATIONSHIP_LABELS } from '@/rules/relationship';
 import type { ListRecordsEvent } from '@/services/cloud/types';
 import { useMembers } from '@/stores/members';
@@ -44,10 +45,13 @@ export default function RecordsPage() {
 
   const relativeOptions: ChipOption[] = [
     { value: ALL, label: '全部亲属' },
-    ...asSharer.map((b) => ({
-      value: b.bindingId,
-      label: `${b.relative.name}（${RELATIONSHIP_LABELS[b.relationship]}${b.status === 'unbound' ? '，已解绑' : ''}）`,
-    })),
+    // A request that waits or was refused never paid: nothing to filter by.
+    ...asSharer
+      .filter((b) => b.status !== 'pending' && b.status !== 'declined')
+      .map((b) => ({
+        value: b.bindingId,
+        label: `${b.relative.name}（${RELATIONSHIP_LABELS[b.relationship]}${b.status === 'active' ? '' : `，${bindingStatusLabel(b)}`}）`,
+      })),
   ];
   const monthOptions: ChipOption[] = [
     { value: ALL, label: '全部时间' },
