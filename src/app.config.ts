@@ -1,7 +1,7 @@
 /**
  * Main package: home, login, verify (what every user opens first). Everything else lives in
  * subpackages, loaded when first opened: the sharer's pages (family), the relative's (relative),
- * and help (diagnosis, family account).
+ * help (diagnosis, family account) and the user's own (me: the message centre).
  */
 export default defineAppConfig({
   pages: ['pages/home/index', 'pages/login/index', 'pages/verify/index'],
@@ -17,6 +17,10 @@ export default defineAppConfig({
     {
       root: 'pages/help',
       pages: ['diagnose/index', 'family-account/index'],
+    },
+    {
+      root: 'pages/me',
+      pages: ['messages/index'],
     },
   ],
   window: {

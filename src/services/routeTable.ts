@@ -1,7 +1,7 @@
 /**
  * Every page's path. Main package: home, login, verify; the rest live in subpackages
  * (app.config.ts): `pages/family/` for the sharer, `pages/relative/` for the relative,
- * `pages/help/` for diagnosis and the family account.
+ * `pages/help/` for diagnosis and the family account, `pages/me/` for the message centre.
  */
 export const ROUTES = {
   home: '/pages/home/index',
@@ -15,4 +15,5 @@ export const ROUTES = {
   covered: '/pages/relative/covered/index',
   diagnose: '/pages/help/diagnose/index',
   familyAccount: '/pages/help/family-account/index',
+  messages: '/pages/me/messages/index',
 } as const;
