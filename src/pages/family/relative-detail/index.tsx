@@ -2,24 +2,32 @@ import { useState } from 'react';
 import { View, Text, Button } from '@tarojs/components';
 import Taro, { useLoad, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
 import BindingCard from '@/components/binding-card';
+import ConsentRequest from '@/components/consent-request';
 import ConfirmDialog from '@/components/confirm-dialog';
 import ListState from '@/components/list-state';
 import RecordSection from '@/components/record-section';
 import { useSignedIn } from '@/hooks/useSignedIn';
 import { usePagedRecords } from '@/hooks/usePagedRecords';
+import { useRequestAnswers } from '@/hooks/useRequestAnswers';
 import { callFunction } from '@/services/cloud';
 import { ROUTES, go } from '@/services/routes';
 import { findBinding, useMembers } from '@/stores/members';
 import './index.scss';
 
-/** One relative: the binding, its payments (paged), unbinding with a plain confirmation. */
+/**
+ * One binding, from either side: its status, its payments (paged), leaving it with a plain
+ * confirmation when I may. A request waiting for me shows my answers instead.
+ */
 export default function RelativeDetailPage() {
   useSignedIn();
   const bindingId = useRouter().params.bindingId ?? '';
   const members = useMembers();
   const found = findBinding(members, bindingId);
-  const role = found?.role ?? 'sharer';
-  const records = usePagedRecords(bindingId && found ? { role, bindingId } : null);
+  const role = found?.binding.viewerRole ?? 'sharer';
+  // Nothing was ever paid under a request that waits or was refused; a sharer may not see a pending one's anyway.
+  const paysOrPaid = found !== null && found.binding.status !== 'pending' && found.binding.status !== 'declined';
+  const records = usePagedRecords(bindingId && paysOrPaid ? { role, bindingId } : null);
+  const answers = useRequestAnswers();
   const [dialog, setDialog] = useState(false);
   const [busy, setBusy] = useState(false);
   const [dialogError, setDialogError] = useState<string | null>(null);
@@ -50,6 +58,7 @@ export default function RelativeDetailPage() {
 
   const { binding } = found;
   const other = role === 'sharer' ? binding.relative.name : binding.sharer.name;
+  const pending = binding.status === 'pending';
 
   const unbind = async () => {
     setBusy(true);
@@ -60,36 +69,51 @@ export default function RelativeDetailPage() {
       setDialogError(answer.error.message);
       return;
     }
-    members.upsert(answer.data.binding, role);
+    members.upsert(answer.data.binding);
     setDialog(false);
-    void Taro.showToast({ title: '已解除共济', icon: 'success' });
+    void Taro.showToast({ title: pending ? '已撤回申请' : role === 'sharer' ? '已解除共济' : '已退出共济', icon: 'success' });
   };
+
+  const awaitsMe = role === 'relative' && binding.status === 'pending';
+  const leaveText = pending ? '撤回申请' : role === 'sharer' ? '解除共济' : '退出共济';
 
   return (
     <View className='page relative-detail'>
-      <BindingCard binding={binding} role={role} />
-      <View className='relative-detail__actions'>
-        <Button className='small-button small-button--plain detail-diagnose' onClick={() => go(ROUTES.diagnose, { bindingId })}>
-          支付不成功？
-        </Button>
-        {binding.status !== 'unbound' && (
-          <Button className='small-button small-button--danger detail-unbind' onClick={() => setDialog(true)}>
-            {role === 'sharer' ? '解除共济' : '退出共济'}
-          </Button>
-        )}
-      </View>
+      {awaitsMe ? <ConsentRequest request={{ kind: 'binding', binding }} answers={answers} /> : <BindingCard binding={binding} />}
+      {role === 'sharer' && pending && (
+        <Text className='relative-detail__remind'>请提醒{other}本人登录“医保家庭共济”，完成实名认证后，在首页的申请上点“同意”。</Text>
+      )}
+      {!awaitsMe && (
+        <View className='relative-detail__actions'>
+          {!pending && (
+            <Button className='small-button small-button--plain detail-diagnose' onClick={() => go(ROUTES.diagnose, { bindingId })}>
+              支付不成功？
+            </Button>
+          )}
+          {binding.canLeave && (
+            <Button className='small-button small-button--danger detail-unbind' onClick={() => setDialog(true)}>
+              {leaveText}
+            </Button>
+          )}
+        </View>
+      )}
+      {role === 'relative' && !binding.canLeave && (binding.status === 'active' || pending) && (
+        <Text className='relative-detail__note detail-cannot-leave'>未满规定年龄的亲属不能自行退出共济，如需解除，请由共济人或到医保经办大厅办理。</Text>
+      )}
 
-      <RecordSection
-        title='支付记录'
-        records={records}
-        role={role}
-        emptyText={role === 'sharer' ? `您的账户还没有为${other}支付过` : '还没有为您支付的记录'}
-      />
+      {paysOrPaid && (
+        <RecordSection
+          title='支付记录'
+          records={records}
+          role={role}
+          emptyText={role === 'sharer' ? `您的账户还没有为${other}支付过` : '还没有为您支付的记录'}
+        />
+      )}
 
       <ConfirmDialog
         open={dialog}
-        title={role === 'sharer' ? `解除与${other}的家庭共济？` : `退出${other}的家庭共济？`}
-        confirmText={role === 'sharer' ? '确认解除' : '确认退出'}
+        title={pending ? `撤回对${other}的共济申请？` : role === 'sharer' ? `解除与${other}的家庭共济？` : `退出${other}的家庭共济？`}
+        confirmText={pending ? '确认撤回' : role === 'sharer' ? '确认解除' : '确认退出'}
         tone='danger'
         busy={busy}
         error={dialogError}
@@ -100,10 +124,13 @@ export default function RelativeDetailPage() {
         }}
       >
         <Text className='unbind-explain'>
-          {role === 'sharer'
-            ? `解除后立即生效：${other}今后看病买药不能再使用您的个人账户支付。`
-            : `退出后立即生效：${other}的个人账户今后不再为您支付。`}
-          已经发生的支付记录会保留，你们双方仍然可以查看。如需再次共济，需要重新添加。
+          {pending
+            ? `撤回后申请作废，${other}不会再看到这条申请。如需共济，需要重新添加。`
+            : `${
+                role === 'sharer'
+                  ? `解除后立即生效：${other}今后看病买药不能再使用您的个人账户支付。`
+                  : `退出后立即生效：${other}的个人账户今后不再为您支付。`
+              }已经发生的支付记录会保留，你们双方仍然可以查看。如需再次共济，需要重新添加。`}
         </Text>
       </ConfirmDialog>
     </View>
