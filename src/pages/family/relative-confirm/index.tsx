@@ -1,26 +1,51 @@
 import { useState } from 'react';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text, Button, Picker } from '@tarojs/components';
 import Taro, { useLoad } from '@tarojs/taro';
-import { ageOn, shanghaiToday } from '@/rules/age';
+import Banner from '@/components/banner';
+import { ageOn, isValidDate, shanghaiToday } from '@/rules/age';
 import { parseIdNumber } from '@/rules/idNumber';
 import { maskIdNumber } from '@/rules/mask';
+import { PAYMENT_RULE_TEXT } from '@/rules/payability';
 import { RELATIONSHIP_LABELS } from '@/rules/relationship';
+import { UNDERTAKING } from '@/rules/undertaking';
 import { useSignedIn } from '@/hooks/useSignedIn';
 import { callFunction } from '@/services/cloud';
+import type { CloudError } from '@/services/cloud/types';
 import { ROUTES, urlOf } from '@/services/routes';
 import { useMembers } from '@/stores/members';
 import { useProfile } from '@/stores/profile';
 import { useRelativeDraft } from '@/stores/relativeDraft';
+import { formatCalendarDay } from '@/utils/date';
 import './index.scss';
 
-/** Step 2 of 2: exactly what will be shared, then bindRelative. Errors go back to the form, at their field. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The first day an end date may name: tomorrow (Asia/Shanghai). */
+export function firstEndDate(now: Date): string {
+  return shanghaiToday(new Date(now.getTime() + DAY_MS));
+}
+
+/** Errors about this page's own parts stay here; the rest concern the form and go back to it. */
+function belongsHere(error: CloudError): boolean {
+  return error.code === 'UNDERTAKING_REQUIRED' || error.field === 'endsOn' || error.field === 'acceptUndertaking';
+}
+
+/**
+ * Step 2 of 2: exactly what will be shared, the undertaking (承诺书) to accept, an optional end
+ * date, then bindRelative. Errors about the relative go back to the form, at their field.
+ */
 export default function RelativeConfirmPage() {
   useSignedIn();
   const draft = useRelativeDraft();
   const policy = useProfile((s) => s.policy);
   const [submitting, setSubmitting] = useState(false);
+  const [accepted, setAccepted] = useState(false);
+  const [endsOn, setEndsOn] = useState<string | null>(null);
+  const [banner, setBanner] = useState<string | null>(null);
 
-  const today = shanghaiToday(new Date());
+  const now = new Date();
+  const today = shanghaiToday(now);
+  const earliestEnd = firstEndDate(now);
   const parsed = parseIdNumber(draft.idNumber, today);
 
   useLoad(() => {
@@ -43,18 +68,38 @@ export default function RelativeConfirmPage() {
     else void Taro.redirectTo({ url: ROUTES.relativeAdd });
   };
 
+  const pickEnd = (value: string) => {
+    if (isValidDate(value) && value > today) {
+      setEndsOn(value);
+      setBanner(null);
+    } else {
+      setBanner(`共济有效期须晚于今天，请选择 ${formatCalendarDay(earliestEnd)} 或以后的日期`);
+    }
+  };
+
   const submit = async () => {
-    if (submitting || !draft.relationship) return;
+    if (submitting || !accepted || !draft.relationship) return;
     setSubmitting(true);
-    const answer = await callFunction('bindRelative', { name, idNumber: parsed.info.idNumber, relationship: draft.relationship });
+    setBanner(null);
+    const answer = await callFunction('bindRelative', {
+      name,
+      idNumber: parsed.info.idNumber,
+      relationship: draft.relationship,
+      acceptUndertaking: true,
+      ...(endsOn ? { endsOn } : {}),
+    });
     setSubmitting(false);
     if (!answer.ok) {
+      if (belongsHere(answer.error)) {
+        setBanner(answer.error.message);
+        return;
+      }
       draft.fail(answer.error);
       backToForm();
       return;
     }
     const { binding } = answer.data;
-    useMembers.getState().upsert(binding, 'sharer');
+    useMembers.getState().upsert(binding);
     draft.reset();
     void Taro.showToast({ title: binding.status === 'pending' ? '已提交，待亲属确认' : '已开通家庭共济', icon: 'success' });
     void Taro.redirectTo({ url: urlOf(ROUTES.relativeDetail, { bindingId: binding.bindingId }) });
@@ -94,8 +139,8 @@ export default function RelativeConfirmPage() {
         <View className='confirm-term'>
           <Text>不共享：您的统筹基金待遇、余额数字和其他人的支付记录。{name}只能看到为其本人支付的记录（显示您的姓氏和关系）。</Text>
         </View>
-        <View className='confirm-term'>
-          <Text>每笔费用只从一个共济账户支付；余额不足以支付整笔费用时，本笔不使用共济，不会合并多人的余额。</Text>
+        <View className='confirm-term confirm-term--rule'>
+          <Text>{PAYMENT_RULE_TEXT}</Text>
         </View>
         <View className='confirm-term'>
           <Text>您可以随时查看每一笔支付，也可以随时解除；解除立即生效，已发生的记录会保留。</Text>
@@ -109,7 +154,46 @@ export default function RelativeConfirmPage() {
         )}
       </View>
 
-      <Button className='primary-button confirm-submit' loading={submitting} disabled={submitting || undefined} onClick={submit}>
+      <View className='card confirm-ends'>
+        <Text className='confirm-terms__title'>共济有效期（可不填）</Text>
+        <Picker mode='date' value={endsOn ?? earliestEnd} start={earliestEnd} end='2099-12-31' onChange={(event) => pickEnd(String(event.detail.value))}>
+          <View className='confirm-ends__row confirm-ends-pick'>
+            <Text className='confirm-ends__label'>共济有效期至</Text>
+            <Text className='confirm-ends__value'>{endsOn ? formatCalendarDay(endsOn) : '长期有效（点此设定）'}</Text>
+          </View>
+        </Picker>
+        {endsOn && (
+          <View className='confirm-ends__clear'>
+            <Text className='confirm-ends__hint'>从这一天起共济关系到期，不再支付。</Text>
+            <Button className='confirm-ends-clear' onClick={() => setEndsOn(null)}>
+              不设有效期
+            </Button>
+          </View>
+        )}
+      </View>
+
+      <View className='card undertaking'>
+        <Text className='undertaking__title'>{UNDERTAKING.title}</Text>
+        {UNDERTAKING.paragraphs.map((paragraph) => (
+          <Text key={paragraph} className='undertaking__paragraph'>
+            {paragraph}
+          </Text>
+        ))}
+        <View
+          className={`undertaking-accept${accepted ? ' undertaking-accept--checked' : ''}`}
+          onClick={() => {
+            setAccepted((value) => !value);
+            setBanner(null);
+          }}
+        >
+          <Text className='undertaking-accept__box'>{accepted ? '✓' : ''}</Text>
+          <Text className='undertaking-accept__text'>我已阅读并同意以上承诺</Text>
+        </View>
+      </View>
+
+      <Banner message={banner} className='confirm-banner' />
+      {!accepted && <Text className='confirm-need-accept'>请先阅读承诺书并勾选“我已阅读并同意以上承诺”</Text>}
+      <Button className='primary-button confirm-submit' loading={submitting} disabled={(submitting || !accepted) || undefined} onClick={submit}>
         确认开通
       </Button>
       <Button className='secondary-button confirm-back' disabled={submitting || undefined} onClick={backToForm}>

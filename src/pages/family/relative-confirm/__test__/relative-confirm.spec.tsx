@@ -1,6 +1,8 @@
-import { render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import Taro from '@tarojs/taro';
+import { PAYMENT_RULE_TEXT } from '@/rules/payability';
+import { UNDERTAKING } from '@/rules/undertaking';
 import { callFunction } from '@/services/cloud';
 import { ROUTES } from '@/services/routes';
 import { useMembers } from '@/stores/members';
@@ -8,12 +10,24 @@ import { useProfile } from '@/stores/profile';
 import { useRelativeDraft } from '@/stores/relativeDraft';
 import { useSession } from '@/stores/session';
 import { binding, fail, ok, programCloud } from '../../../../../tests/ui/cloud';
-import { buttonOf, click, settle } from '../../../../../tests/ui/helpers';
-import RelativeConfirmPage from '../index';
+import { buttonOf, click, isDisabled, settle } from '../../../../../tests/ui/helpers';
+import RelativeConfirmPage, { firstEndDate } from '../index';
 
 vi.mock('@/services/cloud', () => ({ callFunction: vi.fn() }));
 
 const FULL_ID = '11010519491231002X';
+
+async function accept(container: HTMLElement) {
+  await click(container.querySelector('.undertaking-accept')!);
+}
+
+/** Picks a day in the date picker (taro-picker-core answers a `change` event with the value). */
+async function pickDay(container: HTMLElement, value: string) {
+  const picker = container.querySelector('taro-picker-core')!;
+  await act(async () => {
+    fireEvent(picker, new CustomEvent('change', { detail: { value } }));
+  });
+}
 
 describe('the summary before adding a relative', () => {
   beforeEach(() => {
@@ -32,6 +46,56 @@ describe('the summary before adding a relative', () => {
     expect(container.textContent).not.toContain(FULL_ID);
     expect(screen.getByText(/共享的只有您职工医保个人账户的余额/)).toBeTruthy();
     expect(screen.getByText(/解除立即生效，已发生的记录会保留/)).toBeTruthy();
+    expect(container.querySelector('.confirm-term--rule')?.textContent).toBe(PAYMENT_RULE_TEXT);
+  });
+
+  it('shows the undertaking and sends nothing until it is ticked', async () => {
+    const cloud = programCloud(callFunction, { bindRelative: () => ok({ binding: binding() }) });
+    const { container } = render(<RelativeConfirmPage />);
+    expect(container.querySelector('.undertaking__title')?.textContent).toBe(UNDERTAKING.title);
+    const paragraphs = Array.from(container.querySelectorAll('.undertaking__paragraph')).map((p) => p.textContent);
+    expect(paragraphs).toEqual([...UNDERTAKING.paragraphs]);
+    expect(container.querySelector('.undertaking-accept')?.textContent).toContain('我已阅读并同意以上承诺');
+    expect(isDisabled(buttonOf(container, 'confirm-submit'))).toBe(true);
+    await click(buttonOf(container, 'confirm-submit'));
+    await settle();
+    expect(cloud).not.toHaveBeenCalledWith('bindRelative', expect.anything());
+
+    await accept(container);
+    expect(container.querySelector('.undertaking-accept--checked')?.textContent).toContain('✓');
+    expect(isDisabled(buttonOf(container, 'confirm-submit'))).toBe(false);
+    await accept(container);
+    expect(isDisabled(buttonOf(container, 'confirm-submit'))).toBe(true);
+  });
+
+  it('sends an end date later than today, and refuses today', async () => {
+    const cloud = programCloud(callFunction, { bindRelative: () => ok({ binding: binding({ endsOn: '2099-06-30' }) }) });
+    const { container } = render(<RelativeConfirmPage />);
+    expect(container.querySelector('.confirm-ends__value')?.textContent).toBe('长期有效（点此设定）');
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    await pickDay(container, today);
+    expect(container.querySelector('.confirm-banner')?.textContent).toContain('共济有效期须晚于今天');
+    expect(container.querySelector('.confirm-ends__value')?.textContent).toBe('长期有效（点此设定）');
+    await pickDay(container, '2099-06-30');
+    expect(container.querySelector('.confirm-ends__value')?.textContent).toBe('2099年6月30日');
+    expect(container.querySelector('.confirm-banner')).toBeNull();
+    await accept(container);
+    await click(buttonOf(container, 'confirm-submit'));
+    await settle();
+    expect(cloud).toHaveBeenCalledWith('bindRelative', {
+      name: '王秀兰',
+      idNumber: FULL_ID,
+      relationship: 'parent',
+      acceptUndertaking: true,
+      endsOn: '2099-06-30',
+    });
+  });
+
+  it('takes an end date back when asked', async () => {
+    const { container } = render(<RelativeConfirmPage />);
+    await pickDay(container, '2099-06-30');
+    await click(buttonOf(container, 'confirm-ends-clear'));
+    expect(container.querySelector('.confirm-ends__value')?.textContent).toBe('长期有效（点此设定）');
   });
 
   it("says when the relative must confirm under the region's policy", async () => {
@@ -46,9 +110,10 @@ describe('the summary before adding a relative', () => {
     const bound = binding({ bindingId: '00000000-0000-4000-8000-0000000000ff', relationship: 'parent' });
     const cloud = programCloud(callFunction, { bindRelative: () => ok({ binding: bound }) });
     const { container } = render(<RelativeConfirmPage />);
+    await accept(container);
     await click(buttonOf(container, 'confirm-submit'));
     await settle();
-    expect(cloud).toHaveBeenCalledWith('bindRelative', { name: '王秀兰', idNumber: FULL_ID, relationship: 'parent' });
+    expect(cloud).toHaveBeenCalledWith('bindRelative', { name: '王秀兰', idNumber: FULL_ID, relationship: 'parent', acceptUndertaking: true });
     expect(useMembers.getState().asSharer[0]?.bindingId).toBe(bound.bindingId);
     expect(useRelativeDraft.getState().idNumber).toBe('');
     expect(Taro.redirectTo).toHaveBeenCalledWith({ url: `${ROUTES.relativeDetail}?bindingId=${bound.bindingId}` });
@@ -60,11 +125,34 @@ describe('the summary before adding a relative', () => {
     });
     (Taro.getCurrentPages as unknown as ReturnType<typeof vi.fn>).mockReturnValue([{ route: 'a' }, { route: 'b' }]);
     const { container } = render(<RelativeConfirmPage />);
+    await accept(container);
     await click(buttonOf(container, 'confirm-submit'));
     await settle();
     expect(useRelativeDraft.getState().serverError).toMatchObject({ code: 'RELATIVE_NOT_INSURED', field: 'idNumber' });
     expect(useRelativeDraft.getState().idNumber).toBe(FULL_ID);
     expect(Taro.navigateBack).toHaveBeenCalled();
+  });
+
+  it('says a pending binding waits for the relative', async () => {
+    const pending = binding({ bindingId: '00000000-0000-4000-8000-0000000000fe', status: 'pending', canPay: false });
+    programCloud(callFunction, { bindRelative: () => ok({ binding: pending }) });
+    const { container } = render(<RelativeConfirmPage />);
+    await accept(container);
+    await click(buttonOf(container, 'confirm-submit'));
+    await settle();
+    expect(Taro.showToast).toHaveBeenCalledWith({ title: '已提交，待亲属确认', icon: 'success' });
+    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: `${ROUTES.relativeDetail}?bindingId=${pending.bindingId}` });
+  });
+
+  it('keeps a refusal of the end date on this page', async () => {
+    programCloud(callFunction, { bindRelative: () => fail('INVALID_INPUT', '共济有效期须晚于今天', 'endsOn') });
+    const { container } = render(<RelativeConfirmPage />);
+    await accept(container);
+    await click(buttonOf(container, 'confirm-submit'));
+    await settle();
+    expect(container.querySelector('.confirm-banner')?.textContent).toBe('共济有效期须晚于今天');
+    expect(Taro.navigateBack).not.toHaveBeenCalled();
+    expect(useRelativeDraft.getState().serverError).toBeNull();
   });
 
   it('sends an empty draft (a deep link) back to the form', async () => {
