@@ -54,6 +54,9 @@ const TONE: Record<DiagnosisCode, 'ok' | 'problem'> = {
   BINDING_UNBOUND: 'problem',
   BINDING_PENDING: 'problem',
   SHARER_NOT_ELIGIBLE: 'problem',
+  BINDING_DECLINED: 'problem',
+  BINDING_EXPIRED: 'problem',
+  QUOTA_SPENT: 'problem',
   OK: 'ok',
 };
 
@@ -125,7 +128,8 @@ export default function DiagnosePage() {
   };
 
   const followUp = (code: DiagnosisCode) => {
-    if ((code === 'FAMILY_ACCOUNT_ONLY' || code === 'NO_BINDING' || code === 'BINDING_UNBOUND') && patient.prefill) {
+    const setUp: readonly DiagnosisCode[] = ['FAMILY_ACCOUNT_ONLY', 'NO_BINDING', 'BINDING_UNBOUND', 'BINDING_EXPIRED'];
+    if (setUp.includes(code) && patient.prefill) {
       return (
         <Text className='text-button finding-setup' onClick={setUpMutualAid}>
           为{patient.prefill.name}开通家庭共济 ›

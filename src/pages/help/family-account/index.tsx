@@ -3,15 +3,17 @@ import { View, Text, Button } from '@tarojs/components';
 import Taro, { useLoad, usePullDownRefresh } from '@tarojs/taro';
 import Banner from '@/components/banner';
 import ConfirmDialog from '@/components/confirm-dialog';
+import ConsentRequest from '@/components/consent-request';
 import FamilyCode from '@/components/family-code';
 import IdNumberField, { idNumberReady } from '@/components/id-number-field';
 import ListState, { type ListStatus } from '@/components/list-state';
 import RelationshipPicker from '@/components/relationship-picker';
 import TextField from '@/components/text-field';
+import { useRequestAnswers } from '@/hooks/useRequestAnswers';
 import { useSignedIn } from '@/hooks/useSignedIn';
 import { RELATIONSHIP_LABELS, RELATIONSHIPS, type Relationship } from '@/rules/relationship';
 import { callFunction } from '@/services/cloud';
-import type { CloudError, FamilyCode as FamilyCodeData, FamilyMember } from '@/services/cloud/types';
+import type { CloudError, FamilyCode as FamilyCodeData, FamilyMember, Membership } from '@/services/cloud/types';
 import { ROUTES, go } from '@/services/routes';
 import { useRelativeDraft } from '@/stores/relativeDraft';
 import { placeError } from '@/utils/formErrors';
@@ -33,6 +35,8 @@ const COMPARISON: Array<{ aspect: string; family: string; mutual: string }> = [
 export default function FamilyAccountPage() {
   useSignedIn();
   const [members, setMembers] = useState<FamilyMember[]>([]);
+  /** Family accounts of others in which I am the member. */
+  const [asMember, setAsMember] = useState<Membership[]>([]);
   const [status, setStatus] = useState<ListStatus>('loading');
   const [error, setError] = useState<CloudError | null>(null);
   const [shown, setShown] = useState<{ memberId: string; code: FamilyCodeData } | null>(null);
@@ -53,6 +57,7 @@ export default function FamilyAccountPage() {
     const answer = await callFunction('listFamilyAccount', {});
     if (answer.ok) {
       setMembers(answer.data.members);
+      setAsMember(answer.data.asMember);
       setError(null);
       setStatus('ready');
     } else {
@@ -60,6 +65,8 @@ export default function FamilyAccountPage() {
       setStatus('error');
     }
   };
+
+  const answers = useRequestAnswers(() => void load());
 
   useLoad(() => void load());
   usePullDownRefresh(async () => {
@@ -184,6 +191,9 @@ export default function FamilyAccountPage() {
             {!member.hasMutualAid && (
               <Text className='fa-member__hint'>只在亲情账户中：{member.name}看病时不会使用您的个人账户。</Text>
             )}
+            {member.consent === 'pending' && (
+              <Text className='fa-member__consent'>{member.name}已满规定年龄，需本人在小程序中同意后，您才能为其出示医保码。</Text>
+            )}
             <View className='fa-member__actions'>
               <Button className='small-button small-button--plain member-remove' onClick={() => setRemoving(member)}>
                 移除
@@ -193,9 +203,13 @@ export default function FamilyAccountPage() {
                   开通家庭共济
                 </Button>
               )}
-              <Button className='small-button small-button--primary member-code' onClick={() => void showCode(member.memberId)}>
-                出示医保码
-              </Button>
+              {member.consent === 'pending' ? (
+                <Text className='fa-member__waiting member-waiting'>待对方同意</Text>
+              ) : (
+                <Button className='small-button small-button--primary member-code' onClick={() => void showCode(member.memberId)}>
+                  出示医保码
+                </Button>
+              )}
             </View>
             {shown?.memberId === member.memberId && (
               <FamilyCode code={shown.code} onRefresh={() => void showCode(member.memberId)} onClose={() => setShown(null)} />
@@ -203,6 +217,26 @@ export default function FamilyAccountPage() {
           </View>
         ))}
       </ListState>
+
+      {asMember.length > 0 && (
+        <View className='fa-as-member'>
+          <Text className='section-title'>把我加入的亲情账户</Text>
+          {asMember.map((membership) =>
+            membership.consent === 'pending' ? (
+              <ConsentRequest key={membership.memberId} request={{ kind: 'membership', membership }} answers={answers} />
+            ) : (
+              <View key={membership.memberId} className='card fa-membership'>
+                <View className='fa-member__head'>
+                  <Text className='fa-member__name'>{membership.owner.name}</Text>
+                  <Text className='fa-member__relation'>您是其{RELATIONSHIP_LABELS[membership.relationship]}</Text>
+                  <Text className='fa-member__tag fa-member__tag--agreed'>{membership.consent === 'confirmed' ? '您已同意' : '无需您同意'}</Text>
+                </View>
+                <Text className='fa-member__id'>{membership.owner.idNumberMasked} · 可为您出示您本人的医保码</Text>
+              </View>
+            ),
+          )}
+        </View>
+      )}
 
       {!adding ? (
         members.length < FAMILY_ACCOUNT_LIMIT && (

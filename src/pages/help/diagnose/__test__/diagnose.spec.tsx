@@ -7,7 +7,7 @@ import { ROUTES } from '@/services/routes';
 import { useMembers } from '@/stores/members';
 import { useRelativeDraft } from '@/stores/relativeDraft';
 import { useSession } from '@/stores/session';
-import { fail, ok, programCloud } from '../../../../../tests/ui/cloud';
+import { binding, fail, ok, programCloud } from '../../../../../tests/ui/cloud';
 import { buttonOf, click, isDisabled, settle, typeInto } from '../../../../../tests/ui/helpers';
 import DiagnosePage, { parseBillAmount, sortFindings } from '../index';
 
@@ -23,6 +23,7 @@ const MEMBER = {
   poolingRegion: '130100',
   createdAt: '2026-01-01T00:00:00Z',
   hasMutualAid: false,
+  consent: 'not_needed' as const,
 };
 
 describe('why mutual aid did not work', () => {
@@ -51,7 +52,7 @@ describe('why mutual aid did not work', () => {
   it('diagnoses a family-account member with the bill and offers to set up mutual aid', async () => {
     const cloud = programCloud(callFunction, {
       listMembers: () => ok({ asSharer: [], asRelative: [] }),
-      listFamilyAccount: () => ok({ members: [MEMBER] }),
+      listFamilyAccount: () => ok({ members: [MEMBER], asMember: [] }),
       diagnose: () => ok({ findings: [finding('BINDING_UNBOUND'), finding('FAMILY_ACCOUNT_ONLY')] }),
     });
     const { container } = render(<DiagnosePage />);
@@ -73,7 +74,7 @@ describe('why mutual aid did not work', () => {
   it('checks myself by default, without an amount', async () => {
     const cloud = programCloud(callFunction, {
       listMembers: () => ok({ asSharer: [], asRelative: [] }),
-      listFamilyAccount: () => ok({ members: [] }),
+      listFamilyAccount: () => ok({ members: [], asMember: [] }),
       diagnose: () => ok({ findings: [finding('OK')] }),
     });
     const { container } = render(<DiagnosePage />);
@@ -85,7 +86,7 @@ describe('why mutual aid did not work', () => {
   });
 
   it('refuses a malformed amount before asking the server', async () => {
-    programCloud(callFunction, { listMembers: () => ok({ asSharer: [], asRelative: [] }), listFamilyAccount: () => ok({ members: [] }) });
+    programCloud(callFunction, { listMembers: () => ok({ asSharer: [], asRelative: [] }), listFamilyAccount: () => ok({ members: [], asMember: [] }) });
     const { container } = render(<DiagnosePage />);
     await typeInto(container, 'diagnose-amount', '12.345');
     expect(isDisabled(buttonOf(container, 'diagnose-run'))).toBe(true);
@@ -95,7 +96,7 @@ describe('why mutual aid did not work', () => {
   it("shows the server's amount complaint at the amount field", async () => {
     programCloud(callFunction, {
       listMembers: () => ok({ asSharer: [], asRelative: [] }),
-      listFamilyAccount: () => ok({ members: [] }),
+      listFamilyAccount: () => ok({ members: [], asMember: [] }),
       diagnose: () => fail('INVALID_INPUT', 'amountFen：金额超过单笔上限', 'amountFen'),
     });
     const { container } = render(<DiagnosePage />);
@@ -103,5 +104,38 @@ describe('why mutual aid did not work', () => {
     await click(buttonOf(container, 'diagnose-run'));
     await settle();
     expect(container.querySelector('.field-error')?.textContent).toContain('金额超过单笔上限');
+  });
+
+  it.each(['BINDING_DECLINED', 'BINDING_EXPIRED', 'QUOTA_SPENT'] as const)('explains %s with what to do', async (code) => {
+    programCloud(callFunction, {
+      listMembers: () => ok({ asSharer: [binding()], asRelative: [] }),
+      listFamilyAccount: () => ok({ members: [], asMember: [] }),
+      diagnose: () => ok({ findings: [finding(code)] }),
+    });
+    const { container } = render(<DiagnosePage />);
+    await settle();
+    await click(Array.from(container.querySelectorAll('.filter-chip')).find((c) => c.textContent === '李娜（配偶）')!);
+    await click(buttonOf(container, 'diagnose-run'));
+    await settle();
+    const shown = container.querySelector(`.finding--${code}`);
+    expect(shown?.className).toContain('finding--problem');
+    expect(shown?.querySelector('.finding__message')?.textContent).toBe(DIAGNOSIS_TEXT[code].message);
+    expect(shown?.querySelector('.finding__action')?.textContent).toBe(`怎么办：${DIAGNOSIS_TEXT[code].action}`);
+    // An expired binding is set up again; a declined one is the relative's choice.
+    expect(shown?.querySelector('.finding-setup') !== null).toBe(code === 'BINDING_EXPIRED');
+  });
+
+  it('says when diagnosis was asked too often', async () => {
+    programCloud(callFunction, {
+      listMembers: () => ok({ asSharer: [], asRelative: [] }),
+      listFamilyAccount: () => ok({ members: [], asMember: [] }),
+      diagnose: () => fail('RATE_LIMITED', '查询过于频繁，请稍后再试'),
+    });
+    const { container } = render(<DiagnosePage />);
+    await settle();
+    await click(buttonOf(container, 'diagnose-run'));
+    await settle();
+    expect(container.querySelector('.banner--error')?.textContent).toBe('查询过于频繁，请稍后再试');
+    expect(container.querySelector('.finding')).toBeNull();
   });
 });
