@@ -18,6 +18,8 @@ const EMPLOYEE = {
   phone: '13800000001',
   verified: true,
   person: { name: '张伟', idNumberMasked: '1301**********131X', insuranceType: 'employee' as const, status: 'active' as const, poolingRegion: '130100', balanceFen: 300_000 },
+  unreadMessages: 0,
+  pendingRequests: 0,
 };
 
 const policy = (overrides: Partial<RegionPolicy> = {}): RegionPolicy => ({
