@@ -62,7 +62,7 @@ export async function benchHttp(): Promise<Record<string, number>> {
     ]);
     const recordsPlan: AcRequest[][] = [];
     for (const user of users) {
-      const caller = { kind: 'user', userId: user.userId, phone: '', personId: user.person.personId } as const;
+      const caller = { kind: 'user', userId: user.userId, phone: '', personId: user.person.personId, sessionId: null, openid: null } as const;
       const first = await listRecords(app, caller, {});
       const second = first.nextCursor ? await listRecords(app, caller, { cursor: first.nextCursor }) : undefined;
       recordsPlan.push([

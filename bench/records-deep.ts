@@ -133,7 +133,7 @@ export async function benchRecordsDeep(options: { writePlan: boolean }): Promise
     );
 
     // Walk the whole list once, collecting every page's cursor.
-    const caller = { kind: 'user', userId: user!.userId, phone: '', personId: hot!.personId } as const;
+    const caller = { kind: 'user', userId: user!.userId, phone: '', personId: hot!.personId, sessionId: null, openid: null } as const;
     const cursors: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 1_000; page += 1) {

@@ -17,6 +17,8 @@ export interface Limits {
   verifyAttemptsPerHour: number;
   /** Binding and family-account attempts that reach the registry, per user per hour. */
   bindAttemptsPerHour: number;
+  /** Diagnoses per user per hour (each one tells something of a sharer's balance). */
+  diagnosePerHour: number;
 }
 
 /** The delivery worker of notices (SPEC 2.8, server/workers/notices.ts). */
@@ -91,6 +93,7 @@ export function loadConfig(env: Env = process.env): Config {
       loginAttemptsPerHour: integer(env, 'LOGIN_ATTEMPTS_PER_HOUR', 20, 1, 100_000),
       verifyAttemptsPerHour: integer(env, 'VERIFY_ATTEMPTS_PER_HOUR', 10, 1, 100_000),
       bindAttemptsPerHour: integer(env, 'BIND_ATTEMPTS_PER_HOUR', 30, 1, 1_000_000),
+      diagnosePerHour: integer(env, 'DIAGNOSE_PER_HOUR', 20, 1, 1_000_000),
     },
     notices: {
       maxAttempts: integer(env, 'NOTICE_MAX_ATTEMPTS', 8, 1, 100),

@@ -8,6 +8,7 @@
  * The read and the candidate list are the product's (server/store/settlements.ts,
  * server/usecases/settle.ts); only the write is the experiment's.
  */
+import { shanghaiToday } from '../../src/rules/age';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { READ_SETTLEMENT_SQL, type SettlementRead } from '../../server/store/settlements';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
       const relative = env.relatives[11 + k]!;
       const digest = patientDigest(env.app, relative.idNumber);
       const read = (await b.query<SettlementRead>(READ_SETTLEMENT_SQL, [digest, env.institution.code, 'none'])).rows[0]!;
-      const candidates = commitCandidates(read);
+      const candidates = commitCandidates(read, shanghaiToday(env.app.clock.now()));
       const [first, second] = candidates;
       await b.query('UPDATE accounts SET balance_fen = 100 WHERE person_id = $1', [first!.sharer_id]);
       await b.query('UPDATE accounts SET balance_fen = 0 WHERE person_id = $1', [second!.sharer_id]);

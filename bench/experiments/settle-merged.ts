@@ -14,6 +14,7 @@
  * A replay is still 1 round trip (the stored answer comes with the read), and the pre-check
  * SELECT of the serial costs nothing extra.
  */
+import { shanghaiToday } from '../../src/rules/age';
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../server/app';
 import type { InstitutionCaller } from '../../server/runtime/caller';
@@ -55,13 +56,13 @@ export async function settleMerged(app: App, institution: InstitutionCaller, inp
   const digest = patientDigest(app, input.patientIdNumber);
   const [read] = await app.db.query<SettlementRead>(READ_SETTLEMENT_SQL, [digest, institution.code, input.serialNo]);
   if (!read?.patient) notFound();
-  const patient: PersonRow = read.patient;
+  const patient: NonNullable<SettlementRead['patient']> = read.patient;
   const hash = requestHash(patient.person_id, input.kind, input.amountFen);
   if (read.prior_hash !== null) {
     if (read.prior_hash !== hash) conflict();
     return read.prior_response as SettlementAnswer;
   }
-  const candidates = eligibleCandidates(read).map(({ row, policy }) => ({ ...row, policy }));
+  const candidates = eligibleCandidates(read, shanghaiToday(app.clock.now())).map(({ row, policy }) => ({ ...row, policy }));
   try {
     return await app.db.transaction(async (tx) => {
       const amount = BigInt(input.amountFen);

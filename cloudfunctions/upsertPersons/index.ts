@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { idNumberField, personNameField, poolingRegionField } from '../../server/runtime/fields';
+import { idNumberField, personNameField, phoneField, poolingRegionField } from '../../server/runtime/fields';
 import { upsertPersons } from '../../server/usecases/admin';
 
 export const main = defineCloudFunction({
@@ -14,6 +14,7 @@ export const main = defineCloudFunction({
           insuranceType: z.enum(['employee', 'resident', 'none'], { message: 'insuranceType 应为 employee、resident 或 none' }),
           status: z.enum(['active', 'suspended', 'terminated'], { message: 'status 应为 active、suspended 或 terminated' }),
           poolingRegion: poolingRegionField,
+          phone: phoneField.optional(),
           balanceFen: z.number().int('余额应为整数（单位：分）').min(0, '余额不能为负').max(1_000_000_000_000, '余额超出范围').optional(),
         }),
       )

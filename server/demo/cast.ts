@@ -9,7 +9,10 @@ import { makeIdNumber } from './idNumbers';
  */
 export interface DemoPerson extends PersonInput {
   key: string;
+  /** The phone the demo user logs in with; the registry phone too unless `registryPhone` says otherwise. */
   phone?: string;
+  /** The registry phone, when it is not the login phone (陈静: she must use the face check). */
+  registryPhone?: string;
   /** The user logs in already verified (false: the demo of identity verification). */
   verified?: boolean;
 }
@@ -37,7 +40,7 @@ export const DEMO_PERSONS: DemoPerson[] = [
   p('wangfang', '王芳', '130100', '1979-05-05', 924, 'employee', 'active', { balanceFen: 0, phone: '13800000003', verified: true }),
   p('zhaoxiuying', '赵秀英', '130100', '1952-12-12', 104, 'resident', 'active'),
   p('liuqiang', '刘强', '130100', '1983-08-18', 215, 'resident', 'active', { phone: '13800000004', verified: true }),
-  p('chenjing', '陈静', '130200', '1991-10-10', 326, 'employee', 'active', { balanceFen: 80_000, phone: '13800000005', verified: false }),
+  p('chenjing', '陈静', '130200', '1991-10-10', 326, 'employee', 'active', { balanceFen: 80_000, phone: '13800000005', registryPhone: '13900000005', verified: false }),
   p('chenhao', '陈浩', '130200', '1994-03-03', 437, 'resident', 'active'),
   p('sunli', '孙丽', '130100', '1975-01-01', 548, 'employee', 'active', { balanceFen: 120_000, phone: '13800000006', verified: true }),
   p('liuyang', '刘洋', '130100', '1982-02-14', 659, 'employee', 'active', { balanceFen: 50_000, phone: '13800000007', verified: true }),
@@ -53,13 +56,16 @@ export const DEMO_PERSONS: DemoPerson[] = [
     p(`sun${index + 1}`, name, '130100', `200${index}-0${(index % 9) + 1}-1${index}`, 500 + index * 2, 'resident', 'active'),
   ),
   p('sunextra', '孙九', '130100', '2009-09-09', 580, 'resident', 'active'),
+  // A stranger with money who claimed 李娜 as his "spouse": she refused him as not her relative.
+  p('qianduoduo', '钱多多', '130100', '1978-10-10', 691, 'employee', 'active', { balanceFen: 500_000 }),
 ];
 
 export interface DemoBinding {
   sharer: string;
   relative: string;
   relationship: Relationship;
-  status: 'active' | 'pending' | 'unbound';
+  status: 'active' | 'pending' | 'unbound' | 'declined';
+  notMyRelative?: boolean;
 }
 
 export const DEMO_BINDINGS: DemoBinding[] = [
@@ -72,6 +78,7 @@ export const DEMO_BINDINGS: DemoBinding[] = [
   { sharer: 'machao', relative: 'maxiaolong', relationship: 'child', status: 'pending' },
   { sharer: 'huangyong', relative: 'huangxiaohong', relationship: 'child', status: 'active' },
   ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ sharer: 'sunli', relative: `sun${n}`, relationship: 'child' as const, status: 'active' as const })),
+  { sharer: 'qianduoduo', relative: 'lina', relationship: 'spouse', status: 'declined', notMyRelative: true },
 ];
 
 /** 张伟 put his father in his 亲情账户 only: the classic "mutual aid does not work". */
@@ -101,13 +108,13 @@ export const DEMO_SETTLEMENTS = [
 /** What the start-up text lists: each demo phone and what it shows. */
 export const DEMO_GUIDE: Array<{ phone: string; who: string; shows: string }> = [
   { phone: '13800000001', who: '张伟（职工，石家庄，余额¥3,000.00）', shows: '共济人：配偶、子女已绑定，妹妹已解绑；父亲只在亲情账户（FAMILY_ACCOUNT_ONLY）；可添加母亲王秀兰；试各种绑定错误' },
-  { phone: '13800000002', who: '李娜（居民，配偶）', shows: '被共济人：看到张伟为她支付的记录；诊断结果 OK；金额很大时 BALANCE_LOW' },
+  { phone: '13800000002', who: '李娜（居民，配偶）', shows: '被共济人：看到张伟为她支付的记录和消息；诊断结果 OK，金额很大时 BALANCE_LOW；陌生人钱多多冒称配偶，她已选“不是我的亲属”（已拒绝，180天内不能再添加）' },
   { phone: '13800000003', who: '王芳（职工，余额¥0.00）', shows: '为母亲赵秀英共济：BALANCE_ZERO' },
   { phone: '13800000004', who: '刘强（居民医保）', shows: '添加亲属：SHARER_NOT_EMPLOYEE' },
-  { phone: '13800000005', who: '陈静（职工，唐山，未实名）', shows: '实名认证流程；唐山只允许配偶、父母、子女在本统筹区共济：添加表单只列这三种关系（接口添加弟弟陈浩为兄弟姐妹 → RELATIONSHIP_NOT_ALLOWED），添加北京周敏 → OUT_OF_REGION' },
+  { phone: '13800000005', who: '陈静（职工，唐山，未实名）', shows: '实名认证：登录手机号不是她的预留手机号，需人脸核验（开发环境为模拟人脸核验）；唐山只允许配偶、父母、子女在本统筹区共济：添加表单只列这三种关系（接口添加弟弟陈浩为兄弟姐妹 → RELATIONSHIP_NOT_ALLOWED），添加北京周敏 → OUT_OF_REGION' },
   { phone: '13800000006', who: '孙丽（职工，已绑定8人）', shows: '再添加孙九：LIMIT_REACHED' },
   { phone: '13800000007', who: '刘洋（职工）', shows: '父亲刘德医保暂停：诊断 NOT_INSURED' },
-  { phone: '13800000008', who: '马小龙（秦皇岛，20岁）', shows: '父亲马超的共济待确认：BINDING_PENDING，可确认' },
+  { phone: '13800000008', who: '马小龙（秦皇岛，20岁）', shows: '父亲马超的共济申请待他确认（首页“待您确认”）：BINDING_PENDING，可同意、拒绝或选“不是我的亲属”' },
   { phone: '13800000009', who: '黄小红', shows: '父亲黄勇职工医保暂停：SHARER_NOT_ELIGIBLE' },
   { phone: '13800000010', who: '张小明（子女）', shows: '被共济人：看到父亲张伟为他支付的记录' },
   { phone: '13800000011', who: '吴刚（石家庄）', shows: '哥哥吴磊参保唐山，唐山改为仅本统筹区共济：OUT_OF_REGION' },

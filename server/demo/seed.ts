@@ -4,6 +4,10 @@ import { digestOf } from '../platform/keys';
 import { createInstitution, setPolicy, upsertPersons } from '../usecases/admin';
 import { settle } from '../usecases/settle';
 import { idDigest } from '../store/persons';
+import { notify } from '../store/messages';
+import { refreshPayability } from '../usecases/payabilityWatch';
+import { shanghaiToday } from '../../src/rules/age';
+import { UNDERTAKING } from '../../src/rules/undertaking';
 import { DEMO_BINDINGS, DEMO_FAMILY_ACCOUNT, DEMO_INSTITUTIONS, DEMO_PERSONS, DEMO_POLICIES, DEMO_SETTLEMENTS } from './cast';
 
 const DAY_MS = 86_400_000;
@@ -27,7 +31,12 @@ export async function seedDemo(app: App): Promise<void> {
   const at = (daysAgo: number): App => ({ ...app, clock: { now: () => new Date(base - daysAgo * DAY_MS) } });
   const start = at(120);
 
-  await upsertPersons(start, { persons: DEMO_PERSONS.map(({ key: _k, phone: _p, verified: _v, ...person }) => person) });
+  await upsertPersons(start, {
+    persons: DEMO_PERSONS.map(({ key: _k, phone, registryPhone, verified: _v, ...person }) => {
+      const registry = registryPhone ?? phone;
+      return registry ? { ...person, phone: registry } : person;
+    }),
+  });
   const personId = new Map<string, string>();
   for (const person of DEMO_PERSONS) {
     const rows = await app.db.query<{ person_id: string }>('SELECT person_id FROM persons WHERE id_digest = $1', [
@@ -51,13 +60,17 @@ export async function seedDemo(app: App): Promise<void> {
     const id = randomUUID();
     userId.set(person.key, id);
     const created = new Date(base - 100 * DAY_MS);
-    await app.db.query('INSERT INTO users (user_id, phone, person_id, created_at, verified_at) VALUES ($1, $2, $3, $4, $5)', [
-      id,
-      person.phone ?? null,
-      person.verified ? idOf(person.key) : null,
-      created,
-      person.verified ? created : null,
-    ]);
+    await app.db.query(
+      'INSERT INTO users (user_id, phone, person_id, created_at, verified_at, verified_by) VALUES ($1, $2, $3, $4, $5, $6)',
+      [
+        id,
+        person.phone ?? null,
+        person.verified ? idOf(person.key) : null,
+        created,
+        person.verified ? created : null,
+        person.verified ? 'registry_phone' : null,
+      ],
+    );
   }
   const bindingId = new Map<string, string>();
   for (const [index, binding] of DEMO_BINDINGS.entries()) {
@@ -65,18 +78,26 @@ export async function seedDemo(app: App): Promise<void> {
     bindingId.set(binding.relative, id);
     const created = new Date(base - (110 - index) * DAY_MS);
     await app.db.query(
-      `INSERT INTO bindings (binding_id, sharer_id, relative_id, relationship, status, created_at, confirmed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO bindings (binding_id, sharer_id, relative_id, relationship, status, created_at, confirmed_at,
+         undertaking_version, undertaking_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6)`,
       [
         id,
         idOf(binding.sharer),
         idOf(binding.relative),
         binding.relationship,
-        binding.status === 'pending' ? 'pending' : 'active',
+        binding.status === 'active' || binding.status === 'unbound' ? 'active' : 'pending',
         created,
-        binding.status === 'pending' ? null : created,
+        binding.status === 'active' || binding.status === 'unbound' ? created : null,
+        UNDERTAKING.version,
       ],
     );
+    await notify(app.db, created, { personId: idOf(binding.relative) }, binding.status === 'pending' || binding.status === 'declined' ? 'binding_requested' : 'binding_created', {
+      bindingId: id,
+      otherName: DEMO_PERSONS.find((p) => p.key === binding.sharer)?.name ?? '',
+      relationship: binding.relationship,
+      role: 'relative',
+    });
   }
   for (const member of DEMO_FAMILY_ACCOUNT) {
     await app.db.query(
@@ -101,5 +122,23 @@ export async function seedDemo(app: App): Promise<void> {
       new Date(base - 60 * DAY_MS),
     ]);
   }
+  for (const binding of DEMO_BINDINGS.filter((b) => b.status === 'declined')) {
+    const id = bindingId.get(binding.relative) ?? null;
+    const when = new Date(base - 20 * DAY_MS);
+    await app.db.query(
+      "UPDATE bindings SET status = 'declined', ended_at = $2, ended_by = 'relative', not_my_relative = $3 WHERE binding_id = $1",
+      [id, when, binding.notMyRelative === true],
+    );
+    if (binding.notMyRelative) {
+      await app.db.query(
+        `INSERT INTO risk_events (risk_id, kind, person_id, other_id, binding_id, detail, created_at)
+         VALUES ($1, 'not_my_relative', $2, $3, $4, $5, $6)`,
+        [randomUUID(), idOf(binding.relative), idOf(binding.sharer), id, JSON.stringify({ relationship: binding.relationship }), when],
+      );
+    }
+  }
+  // Record what pays today, so that the policy changes below tell whom they stop (SPEC 2.8).
+  const before = new Date(base - 31 * DAY_MS);
+  await refreshPayability(app.db, before, shanghaiToday(before), 'true', []);
   for (const policy of DEMO_POLICIES) await setPolicy(at(30), policy);
 }

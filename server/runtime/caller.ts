@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { App } from '../app';
 import { fail } from '../errors';
@@ -12,6 +13,10 @@ export interface UserCaller {
   readonly phone: string;
   /** The registry person this user verified as; null until verifyIdentity. */
   readonly personId: string | null;
+  /** The session of the token, or null when the caller is a WeChat OPENID. */
+  readonly sessionId: string | null;
+  /** The WeChat OPENID, when the call came from WeChat. */
+  readonly openid: string | null;
 }
 export interface InstitutionCaller {
   readonly kind: 'institution';
@@ -25,10 +30,21 @@ export interface AdminCaller {
 const TOKEN_ISSUER = 'yibao-gongji';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/**
+ * A new session of the user, stored (so that logout and a lost identity can end it, SPEC
+ * 2.13), and its token: a JWT naming the user (`sub`) and the session (`sid`).
+ */
 export async function issueSessionToken(app: App, userId: string): Promise<{ token: string; expiresAt: Date }> {
   const issuedAt = Math.floor(app.clock.now().getTime() / 1000);
   const expiresAt = new Date((issuedAt + app.config.sessionTtlSeconds) * 1000);
-  const token = await new SignJWT({})
+  const sessionId = randomUUID();
+  await app.db.query('INSERT INTO sessions (session_id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+    sessionId,
+    userId,
+    app.clock.now(),
+    expiresAt,
+  ]);
+  const token = await new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(userId)
     .setIssuer(TOKEN_ISSUER)
@@ -38,37 +54,62 @@ export async function issueSessionToken(app: App, userId: string): Promise<{ tok
   return { token, expiresAt };
 }
 
-async function userIdFromToken(app: App, token: string): Promise<string | null> {
+async function sessionFromToken(app: App, token: string): Promise<{ userId: string; sessionId: string } | null> {
   try {
     const { payload } = await jwtVerify(token, app.keys.session, {
       algorithms: ['HS256'],
       issuer: TOKEN_ISSUER,
       currentDate: app.clock.now(),
     });
-    return typeof payload.sub === 'string' && UUID.test(payload.sub) ? payload.sub : null;
+    const { sub, sid } = payload as { sub?: unknown; sid?: unknown };
+    return typeof sub === 'string' && UUID.test(sub) && typeof sid === 'string' && UUID.test(sid)
+      ? { userId: sub, sessionId: sid }
+      : null;
   } catch {
     return null;
   }
 }
 
+interface UserRow {
+  user_id: string;
+  phone: string;
+  person_id: string | null;
+}
+
+/**
+ * The user behind the context: a WeChat OPENID that logged in, or a session token whose
+ * session has not ended (one query: the session and its user together).
+ */
 export async function resolveUser(app: App, source: CallerSource): Promise<UserCaller> {
-  let userId: string | null = null;
+  let user: UserRow | undefined;
+  let sessionId: string | null = null;
   if ('openid' in source) {
-    const rows = await app.db.query<{ user_id: string }>('SELECT user_id FROM wechat_identities WHERE openid = $1', [
-      source.openid,
-    ]);
-    userId = rows[0]?.user_id ?? null;
+    const rows = await app.db.query<UserRow>(
+      'SELECT u.user_id, u.phone, u.person_id FROM wechat_identities w JOIN users u ON u.user_id = w.user_id WHERE w.openid = $1',
+      [source.openid],
+    );
+    user = rows[0];
   } else if (source.bearer) {
-    userId = await userIdFromToken(app, source.bearer);
+    const session = await sessionFromToken(app, source.bearer);
+    if (session) {
+      const rows = await app.db.query<UserRow>(
+        `SELECT u.user_id, u.phone, u.person_id FROM sessions s JOIN users u ON u.user_id = s.user_id
+         WHERE s.session_id = $1 AND s.user_id = $2 AND s.ended_at IS NULL AND s.expires_at > $3`,
+        [session.sessionId, session.userId, app.clock.now()],
+      );
+      user = rows[0];
+      sessionId = session.sessionId;
+    }
   }
-  if (!userId) fail('UNAUTHENTICATED');
-  const rows = await app.db.query<{ user_id: string; phone: string; person_id: string | null }>(
-    'SELECT user_id, phone, person_id FROM users WHERE user_id = $1',
-    [userId],
-  );
-  const user = rows[0];
   if (!user) fail('UNAUTHENTICATED');
-  return { kind: 'user', userId: user.user_id, phone: user.phone, personId: user.person_id };
+  return {
+    kind: 'user',
+    userId: user.user_id,
+    phone: user.phone,
+    personId: user.person_id,
+    sessionId,
+    openid: 'openid' in source ? source.openid : null,
+  };
 }
 
 /** An institution key is `<institution code>.<secret>`; only a digest of the secret is stored. */

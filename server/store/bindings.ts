@@ -1,34 +1,62 @@
 import { maskName } from '../../src/rules/mask';
+import {
+  payability,
+  type BindingFacts,
+  type BindingStatus,
+  type Blocker,
+  type StoredBindingStatus,
+} from '../../src/rules/payability';
+import type { Policy } from '../../src/rules/policy';
 import type { Relationship } from '../../src/rules/relationship';
 import type { Queryable, SqlParam } from '../db/port';
+import { loadPolicies } from './policies';
+import type { PersonRow } from './persons';
 
-export type BindingStatus = 'active' | 'pending' | 'unbound';
+export type { BindingStatus };
+
+export type EndedBy = 'sharer' | 'relative' | 'operator' | 'staff' | 'system';
 
 export interface BindingRow {
   binding_id: string;
   sharer_id: string;
   relative_id: string;
-  status: BindingStatus;
+  status: StoredBindingStatus;
   relationship: Relationship;
   created_at: Date;
   ended_at: Date | null;
+  ended_by: EndedBy | null;
+  ends_on: string | null;
+  can_pay: boolean | null;
   sharer_name: string;
   sharer_id_masked: string;
+  sharer_insurance_type: PersonRow['insurance_type'];
+  sharer_status: PersonRow['status'];
+  sharer_pooling_region: string;
+  sharer_balance_fen: bigint;
   relative_name: string;
   relative_id_masked: string;
-  relative_insurance_type: 'employee' | 'resident' | 'none';
+  relative_birth_date: string;
+  relative_insurance_type: PersonRow['insurance_type'];
+  relative_status: PersonRow['status'];
   relative_pooling_region: string;
   spent_fen: bigint;
   spent_month_fen: bigint;
 }
 
-/** The binding of SPEC 3.2 as its sharer or its relative sees it. */
+/** The binding of SPEC 3.2 as its sharer or its relative sees it, with its honest status (2.9). */
 export interface BindingView {
   bindingId: string;
   status: BindingStatus;
+  canPay: boolean;
+  blockedBy: Blocker | null;
   relationship: Relationship;
   createdAt: Date;
   endedAt?: Date;
+  endedBy?: EndedBy;
+  endsOn?: string;
+  viewerRole: 'sharer' | 'relative';
+  /** Whether the viewer may unbind it now (SPEC 2.1: a relative under the consent age may not). */
+  canLeave: boolean;
   sharer: { name: string; idNumberMasked: string };
   relative: { name: string; idNumberMasked: string; insuranceType: string; poolingRegion: string };
   /** Mutual aid paid under this binding, net of refunds. */
@@ -38,17 +66,20 @@ export interface BindingView {
 }
 
 const SELECT_BINDINGS = `
-  SELECT b.binding_id, b.sharer_id, b.relative_id, b.status, b.relationship, b.created_at, b.ended_at,
-    s.name AS sharer_name, s.id_masked AS sharer_id_masked,
-    r.name AS relative_name, r.id_masked AS relative_id_masked,
-    r.insurance_type AS relative_insurance_type, r.pooling_region AS relative_pooling_region,
+  SELECT b.binding_id, b.sharer_id, b.relative_id, b.status, b.relationship, b.created_at, b.ended_at, b.ended_by,
+    b.ends_on::text AS ends_on, b.can_pay,
+    s.name AS sharer_name, s.id_masked AS sharer_id_masked, s.insurance_type AS sharer_insurance_type,
+    s.status AS sharer_status, s.pooling_region AS sharer_pooling_region, COALESCE(a.balance_fen, 0)::bigint AS sharer_balance_fen,
+    r.name AS relative_name, r.id_masked AS relative_id_masked, r.birth_date::text AS relative_birth_date,
+    r.insurance_type AS relative_insurance_type, r.status AS relative_status, r.pooling_region AS relative_pooling_region,
     COALESCE((SELECT sum(st.mulaid_pay_fen - st.mulaid_refunded_fen) FROM settlements st
               WHERE st.binding_id = b.binding_id AND st.mulaid_pay_fen > 0), 0)::bigint AS spent_fen,
     COALESCE((SELECT sum(st.mulaid_pay_fen - st.mulaid_refunded_fen) FROM settlements st
               WHERE st.binding_id = b.binding_id AND st.mulaid_pay_fen > 0 AND st.created_at >= $1), 0)::bigint AS spent_month_fen
   FROM bindings b
   JOIN persons s ON s.person_id = b.sharer_id
-  JOIN persons r ON r.person_id = b.relative_id`;
+  JOIN persons r ON r.person_id = b.relative_id
+  LEFT JOIN accounts a ON a.person_id = b.sharer_id`;
 
 export async function queryBindings(
   q: Queryable,
@@ -62,14 +93,76 @@ export async function queryBindings(
   ]);
 }
 
-export function bindingView(row: BindingRow, viewerPersonId: string): BindingView {
-  const viewerIsSharer = row.sharer_id === viewerPersonId;
+/** Rows with the policy of each sharer's region, ready for the rules. */
+export interface BindingsWithPolicy {
+  rows: BindingRow[];
+  policyOf: (region: string) => Policy;
+}
+
+export async function queryBindingsWithPolicy(
+  q: Queryable,
+  monthStart: Date,
+  where: string,
+  params: readonly SqlParam[],
+): Promise<BindingsWithPolicy> {
+  const rows = await queryBindings(q, monthStart, where, params);
+  const policyOf = await loadPolicies(q, [...new Set(rows.map((row) => row.sharer_pooling_region))]);
+  return { rows, policyOf };
+}
+
+/** A row as the one decision of src/rules/payability.ts takes it. */
+export function bindingFacts(row: BindingRow, policy: Policy): BindingFacts {
   return {
     bindingId: row.binding_id,
     status: row.status,
+    endsOn: row.ends_on,
+    relationship: row.relationship,
+    createdAtMs: row.created_at.getTime(),
+    sharer: {
+      insuranceType: row.sharer_insurance_type,
+      status: row.sharer_status,
+      poolingRegion: row.sharer_pooling_region,
+    },
+    sharerPolicy: policy,
+    availableFen: row.sharer_balance_fen,
+  };
+}
+
+export function relativeFacts(row: BindingRow) {
+  return {
+    insuranceType: row.relative_insurance_type,
+    status: row.relative_status,
+    poolingRegion: row.relative_pooling_region,
+  };
+}
+
+/** The consent age of SPEC 2.1: the region's, or 16 where it sets none. */
+export function consentAge(policy: Policy): number {
+  return policy.consentFromAge ?? 16;
+}
+
+export function bindingView(
+  row: BindingRow,
+  viewerPersonId: string,
+  policy: Policy,
+  today: string,
+  relativeMayLeave: boolean,
+): BindingView {
+  const viewerIsSharer = row.sharer_id === viewerPersonId;
+  const pay = payability(bindingFacts(row, policy), relativeFacts(row), today);
+  const live = pay.status === 'active' || pay.status === 'pending';
+  return {
+    bindingId: row.binding_id,
+    status: pay.status,
+    canPay: pay.canPay,
+    blockedBy: pay.blockedBy,
     relationship: row.relationship,
     createdAt: row.created_at,
     ...(row.ended_at ? { endedAt: row.ended_at } : {}),
+    ...(row.ended_by ? { endedBy: row.ended_by } : {}),
+    ...(row.ends_on ? { endsOn: row.ends_on } : {}),
+    viewerRole: viewerIsSharer ? 'sharer' : 'relative',
+    canLeave: live && (viewerIsSharer || relativeMayLeave),
     sharer: {
       name: viewerIsSharer ? row.sharer_name : maskName(row.sharer_name),
       idNumberMasked: row.sharer_id_masked,

@@ -1,3 +1,4 @@
+import { canShare as canShareRule, isInsured as isInsuredRule, type InsuredFacts } from '../../src/rules/payability';
 import type { App } from '../app';
 import type { Queryable } from '../db/port';
 import { digestOf } from '../platform/keys';
@@ -11,10 +12,12 @@ export interface PersonRow {
   insurance_type: 'employee' | 'resident' | 'none';
   status: 'active' | 'suspended' | 'terminated';
   pooling_region: string;
+  /** The registry phone (预留手机号), or null. */
+  phone: string | null;
 }
 
 export const PERSON_COLUMNS = `person_id, id_masked, name, birth_date::text AS birth_date,
-  sex, insurance_type, status, pooling_region`;
+  sex, insurance_type, status, pooling_region, phone`;
 
 /** The keyed digest that finds a person by a normalized ID number (never stored in full). */
 export function idDigest(app: App, normalizedIdNumber: string): string {
@@ -38,12 +41,17 @@ export async function getBalance(q: Queryable, personId: string): Promise<bigint
   return rows[0]?.balance_fen ?? null;
 }
 
-/** Employee-insured with status active: the only people whose account may pay for others. */
-export function canShare(person: Pick<PersonRow, 'insurance_type' | 'status'>): boolean {
-  return person.insurance_type === 'employee' && person.status === 'active';
+/** A registry row as the rules of src/rules/payability.ts take it. */
+export function insuredFacts(person: Pick<PersonRow, 'insurance_type' | 'status' | 'pooling_region'>): InsuredFacts {
+  return { insuranceType: person.insurance_type, status: person.status, poolingRegion: person.pooling_region };
 }
 
-/** Enrolled in basic insurance (employee or resident) with status active. */
+/** Employee-insured with status active (the rule lives in src/rules/payability.ts). */
+export function canShare(person: Pick<PersonRow, 'insurance_type' | 'status'>): boolean {
+  return canShareRule({ insuranceType: person.insurance_type, status: person.status });
+}
+
+/** Enrolled in basic insurance with status active (the rule lives in src/rules/payability.ts). */
 export function isInsured(person: Pick<PersonRow, 'insurance_type' | 'status'>): boolean {
-  return person.insurance_type !== 'none' && person.status === 'active';
+  return isInsuredRule({ insuranceType: person.insurance_type, status: person.status });
 }

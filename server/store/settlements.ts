@@ -12,7 +12,7 @@ WITH p AS (
   SELECT person_id, id_masked, name, birth_date::text AS birth_date, sex, insurance_type, status, pooling_region
   FROM persons WHERE id_digest = $1),
 c AS (
-  SELECT b.binding_id, b.sharer_id, b.relationship, b.created_at, sp.name AS sharer_name, sp.id_masked AS sharer_id_masked,
+  SELECT b.binding_id, b.sharer_id, b.relationship, b.created_at, b.ends_on::text AS ends_on, sp.name AS sharer_name, sp.id_masked AS sharer_id_masked,
          sp.insurance_type, sp.status, sp.pooling_region
   FROM p JOIN bindings b ON b.relative_id = p.person_id AND b.status = 'active'
   JOIN persons sp ON sp.person_id = b.sharer_id)
@@ -29,6 +29,7 @@ export interface CandidateRow {
   sharer_id: string;
   relationship: Relationship;
   created_at: string;
+  ends_on: string | null;
   sharer_name: string;
   sharer_id_masked: string;
   insurance_type: PersonRow['insurance_type'];
@@ -37,7 +38,7 @@ export interface CandidateRow {
 }
 
 export interface SettlementRead {
-  patient: PersonRow | null;
+  patient: Omit<PersonRow, 'phone'> | null;
   prior_hash: string | null;
   prior_response: unknown;
   candidates: CandidateRow[];

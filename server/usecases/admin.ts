@@ -9,6 +9,7 @@ import { digestOf } from '../platform/keys';
 import { audit } from '../store/audit';
 import { credit, debit } from '../store/ledger';
 import { idDigest } from '../store/persons';
+import { refreshPayability } from './payabilityWatch';
 
 export interface PersonInput {
   idNumber: string;
@@ -17,6 +18,8 @@ export interface PersonInput {
   status: 'active' | 'suspended' | 'terminated';
   poolingRegion: string;
   balanceFen?: number;
+  /** The registry phone (预留手机号); absent: kept as it is. */
+  phone?: string;
 }
 
 /**
@@ -42,12 +45,15 @@ export async function upsertPersons(app: App, input: { persons: PersonInput[] })
 
   const now = app.clock.now();
   await app.db.transaction(async (tx) => {
+    const personIds: string[] = [];
     for (const row of rows) {
       const upserted = await tx.query<{ person_id: string }>(
-        `INSERT INTO persons (person_id, id_digest, id_masked, name, birth_date, sex, insurance_type, status, pooling_region, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+        `INSERT INTO persons (person_id, id_digest, id_masked, name, birth_date, sex, insurance_type, status, pooling_region,
+           created_at, updated_at, phone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
          ON CONFLICT (id_digest) DO UPDATE SET name = EXCLUDED.name, insurance_type = EXCLUDED.insurance_type,
-           status = EXCLUDED.status, pooling_region = EXCLUDED.pooling_region, updated_at = EXCLUDED.updated_at
+           status = EXCLUDED.status, pooling_region = EXCLUDED.pooling_region, updated_at = EXCLUDED.updated_at,
+           phone = COALESCE(EXCLUDED.phone, persons.phone)
          RETURNING person_id`,
         [
           randomUUID(),
@@ -60,14 +66,20 @@ export async function upsertPersons(app: App, input: { persons: PersonInput[] })
           row.status,
           row.poolingRegion,
           now,
+          row.phone ?? null,
         ],
       );
       const personId = upserted[0]?.person_id;
       if (!personId) throw new Error('person upsert returned nothing');
+      personIds.push(personId);
       if (row.insuranceType === 'employee' || row.balanceFen !== undefined) {
         await setBalance(tx, personId, row.balanceFen, now);
       }
     }
+    // A changed insurance status or region may stop bindings from paying, or let them again (SPEC 2.8).
+    await refreshPayability(tx, now, today, '(b.sharer_id = ANY ($2::uuid[]) OR b.relative_id = ANY ($2::uuid[]))', [
+      `{${personIds.join(',')}}`,
+    ]);
     await audit(tx, now, 'operator', 'upsertPersons', null, { count: rows.length });
   });
   return { upserted: rows.length };
@@ -100,6 +112,8 @@ export async function setPolicy(app: App, input: PolicyPatch): Promise<{ policy:
        ON CONFLICT (scope) DO UPDATE SET settings = EXCLUDED.settings, updated_at = EXCLUDED.updated_at`,
       [scope, JSON.stringify(merged), now],
     );
+    // Bindings of sharers in the scope may stop paying under the new policy, or pay again (SPEC 2.8).
+    await refreshPayability(tx, now, shanghaiToday(now), 'starts_with(s.pooling_region, $2)', [scope]);
     await audit(tx, now, 'operator', 'setPolicy', `policy:${scope}`, { patch });
     return merged;
   });

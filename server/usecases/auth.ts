@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { maskIdNumber } from '../../src/rules/mask';
+import { maskIdNumber, maskPhone } from '../../src/rules/mask';
 import { parseIdNumber } from '../../src/rules/idNumber';
 import { shanghaiToday } from '../../src/rules/age';
 import type { App } from '../app';
@@ -10,6 +10,9 @@ import { issueSessionToken, type CallerSource, type UserCaller } from '../runtim
 import { findPersonByIdNumber, getBalance, getPerson, type PersonRow } from '../store/persons';
 import { hitRateLimit } from '../store/rateLimits';
 import { audit } from '../store/audit';
+import { notify } from '../store/messages';
+import { endSessions, forgetWechat } from '../store/sessions';
+import { unreadCount } from './messages';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -141,11 +144,14 @@ async function personView(app: App, person: PersonRow): Promise<PersonView> {
   };
 }
 
-export async function verifyIdentity(
-  app: App,
-  caller: UserCaller,
-  input: { name: string; idNumber: string },
-): Promise<{ person: PersonView }> {
+/** How a link between a user and a registry person was proven (SPEC 2.7). */
+export type Proof = 'registry_phone' | 'face_check';
+
+/** How long a started face check may be completed, at most (the provider may say less). */
+const FACE_CHECK_TTL_SECONDS = 600;
+
+/** The registry person for a name and an ID number, or IDENTITY_MISMATCH; counted against the verify limit. */
+async function claimedPerson(app: App, caller: UserCaller, input: { name: string; idNumber: string }) {
   await hitRateLimit(
     app,
     `verify:${caller.userId}`,
@@ -157,36 +163,192 @@ export async function verifyIdentity(
   if (!parsed.ok) fail('INVALID_ID_NUMBER', parsed.message, 'idNumber');
   const person = await findPersonByIdNumber(app, app.db, parsed.info.idNumber);
   if (!person || person.name !== input.name) fail('IDENTITY_MISMATCH');
-  if (caller.personId !== null) {
-    if (caller.personId === person.person_id) return { person: await personView(app, person) };
-    fail('FORBIDDEN', '该账号已绑定其他实名身份，不能更换；如需帮助请联系客服');
+  return { person, idNumber: parsed.info.idNumber };
+}
+
+/**
+ * SPEC 2.7: opens a face check of the named person for this user. The provider is WeChat's
+ * (the mini-program then calls wx.requestFacialVerify with the verifyId) or, in development
+ * only, a simulation that passes.
+ */
+export async function startFaceCheck(
+  app: App,
+  caller: UserCaller,
+  input: { name: string; idNumber: string },
+): Promise<{ faceCheckId: string; verifyId?: string; provider: string; simulated: boolean }> {
+  const { person, idNumber } = await claimedPerson(app, caller, input);
+  const faceCheckId = randomUUID();
+  const started = await app.faceCheck.start({
+    outSeqNo: faceCheckId,
+    name: person.name,
+    idNumber,
+    ...(caller.openid ? { openid: caller.openid } : {}),
+  });
+  const now = app.clock.now();
+  const ttl = Math.min(FACE_CHECK_TTL_SECONDS, Math.max(60, started.expiresInSeconds));
+  await app.db.query(
+    `INSERT INTO face_checks (face_check_id, user_id, person_id, provider, verify_id, status, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, 'started', $6, $7)`,
+    [faceCheckId, caller.userId, person.person_id, app.faceCheck.name, started.verifyId ?? '', now, new Date(now.getTime() + ttl * 1000)],
+  );
+  return {
+    faceCheckId,
+    ...(started.verifyId && app.faceCheck.name === 'wechat' ? { verifyId: started.verifyId } : {}),
+    provider: app.faceCheck.name,
+    simulated: app.faceCheck.simulated,
+  };
+}
+
+/** A face check of this user for this person that the provider says has passed; used up by this call. */
+async function passedFaceCheck(app: App, caller: UserCaller, personId: string, idNumber: string, name: string, faceCheckId: string) {
+  const rows = await app.db.query<{ verify_id: string; status: string; person_id: string; expires_at: Date }>(
+    'SELECT verify_id, status, person_id, expires_at FROM face_checks WHERE face_check_id = $1 AND user_id = $2',
+    [faceCheckId, caller.userId],
+  );
+  const check = rows[0];
+  const now = app.clock.now();
+  if (!check || check.person_id !== personId || check.status === 'used' || check.status === 'failed' || check.expires_at <= now) {
+    fail('FACE_CHECK_FAILED', '人脸核验未通过、已过期或不属于该身份，请重新进行人脸核验', 'faceCheckId');
   }
+  const result = await app.faceCheck.result({
+    outSeqNo: faceCheckId,
+    ...(check.verify_id ? { verifyId: check.verify_id } : {}),
+    name,
+    idNumber,
+    ...(caller.openid ? { openid: caller.openid } : {}),
+  });
+  if (!result.passed) {
+    await app.db.query("UPDATE face_checks SET status = 'failed', completed_at = $2 WHERE face_check_id = $1", [faceCheckId, now]);
+    fail('FACE_CHECK_FAILED', '人脸核验未通过，请在光线充足处正对屏幕重新核验', 'faceCheckId');
+  }
+}
+
+/**
+ * SPEC 2.7: links this user to a registry person, only with a proof — the login phone is the
+ * person's registry phone, or a passed face check of that person. A face check also reclaims a
+ * person held by another user: that user is unlinked, its sessions end, and both are told.
+ * A link through any phone but the registry phone is told to the registry phone by SMS.
+ */
+export async function verifyIdentity(
+  app: App,
+  caller: UserCaller,
+  input: { name: string; idNumber: string; faceCheckId?: string },
+): Promise<{ person: PersonView; proof: Proof }> {
+  const { person, idNumber } = await claimedPerson(app, caller, input);
+  if (caller.personId !== null) {
+    if (caller.personId !== person.person_id) fail('FORBIDDEN', '该账号已绑定其他实名身份，不能更换；如需帮助请联系客服');
+  }
+  let proof: Proof;
+  if (input.faceCheckId !== undefined) {
+    await passedFaceCheck(app, caller, person.person_id, idNumber, person.name, input.faceCheckId);
+    proof = 'face_check';
+  } else if (person.phone !== null && person.phone === caller.phone) {
+    proof = 'registry_phone';
+  } else {
+    fail(
+      'PROOF_REQUIRED',
+      person.phone === null
+        ? '为保护您的医保账户，请通过人脸核验证明是本人操作'
+        : '当前登录手机号不是该身份在医保登记的预留手机号；请用预留手机号登录，或通过人脸核验证明是本人操作',
+    );
+  }
+  if (caller.personId === person.person_id) {
+    if (input.faceCheckId !== undefined) await useFaceCheck(app, input.faceCheckId);
+    return { person: await personView(app, person), proof };
+  }
+
   const now = app.clock.now();
   try {
     await app.db.transaction(async (tx) => {
+      const holders = await tx.query<{ user_id: string }>('SELECT user_id FROM users WHERE person_id = $1 FOR UPDATE', [
+        person.person_id,
+      ]);
+      const holder = holders[0];
+      if (holder && holder.user_id !== caller.userId) {
+        if (proof !== 'face_check') {
+          fail('IDENTITY_IN_USE', '该身份已被另一个账号认证。如果这是您本人的身份，请通过人脸核验收回');
+        }
+        await tx.query('UPDATE users SET person_id = NULL, verified_at = NULL, verified_by = NULL WHERE user_id = $1', [
+          holder.user_id,
+        ]);
+        await endSessions(tx, now, holder.user_id, 'identity_lost');
+        await forgetWechat(tx, holder.user_id);
+        await notify(tx, now, { userId: holder.user_id }, 'identity_reclaimed', { proof });
+        await tx.query(
+          `INSERT INTO risk_events (risk_id, kind, person_id, other_id, binding_id, detail, created_at)
+           VALUES ($1, 'identity_reclaimed', $2, NULL, NULL, $3, $4)`,
+          [randomUUID(), person.person_id, JSON.stringify({ proof, fromUser: holder.user_id, toUser: caller.userId }), now],
+        );
+        await audit(tx, now, `user:${caller.userId}`, 'reclaimIdentity', `person:${person.person_id}`, { fromUser: holder.user_id, proof });
+      }
       const updated = await tx.query(
-        'UPDATE users SET person_id = $2, verified_at = $3 WHERE user_id = $1 AND person_id IS NULL RETURNING user_id',
-        [caller.userId, person.person_id, now],
+        'UPDATE users SET person_id = $2, verified_at = $3, verified_by = $4 WHERE user_id = $1 AND person_id IS NULL RETURNING user_id',
+        [caller.userId, person.person_id, now, proof],
       );
       if (updated.length === 0) fail('FORBIDDEN', '该账号已绑定其他实名身份，不能更换；如需帮助请联系客服');
+      if (input.faceCheckId !== undefined) {
+        await tx.query("UPDATE face_checks SET status = 'used', completed_at = $2 WHERE face_check_id = $1", [input.faceCheckId, now]);
+      }
+      await notify(tx, now, { userId: caller.userId }, 'identity_linked', { proof });
+      if (person.phone !== null && person.phone !== caller.phone) {
+        await notify(tx, now, { smsPhone: person.phone }, 'identity_link_notice', { proof, phoneMasked: maskPhone(caller.phone) });
+      }
       await audit(tx, now, `user:${caller.userId}`, 'verifyIdentity', `person:${person.person_id}`, {
-        idNumberMasked: maskIdNumber(parsed.info.idNumber),
+        idNumberMasked: maskIdNumber(idNumber),
+        proof,
       });
     });
   } catch (error) {
-    if (sqlState(error) === SQLSTATE.uniqueViolation) fail('IDENTITY_IN_USE');
+    if (sqlState(error) === SQLSTATE.uniqueViolation) fail('IDENTITY_IN_USE', '该身份已被另一个账号认证。如果这是您本人的身份，请通过人脸核验收回');
     throw error;
   }
-  return { person: await personView(app, person) };
+  return { person: await personView(app, person), proof };
+}
+
+async function useFaceCheck(app: App, faceCheckId: string): Promise<void> {
+  await app.db.query("UPDATE face_checks SET status = 'used', completed_at = $2 WHERE face_check_id = $1", [faceCheckId, app.clock.now()]);
+}
+
+/** SPEC 2.13: ends this session, or every session of the user (and forgets WeChat sign-ins). */
+export async function logout(app: App, caller: UserCaller, input: { all?: boolean }): Promise<{ ended: number }> {
+  const now = app.clock.now();
+  return app.db.transaction(async (tx) => {
+    let ended = 0;
+    if (input.all) {
+      ended += await endSessions(tx, now, caller.userId, 'logout_all');
+      ended += await forgetWechat(tx, caller.userId);
+    } else if (caller.sessionId) {
+      ended += await endSessions(tx, now, caller.userId, 'logout', caller.sessionId);
+    } else if (caller.openid) {
+      ended += await forgetWechat(tx, caller.userId, caller.openid);
+    }
+    await audit(tx, now, `user:${caller.userId}`, 'logout', null, { all: input.all === true, ended });
+    return { ended };
+  });
 }
 
 export async function me(
   app: App,
   caller: UserCaller,
-): Promise<{ userId: string; phone: string; verified: boolean; person?: PersonView }> {
-  const base = { userId: caller.userId, phone: caller.phone, verified: caller.personId !== null };
-  if (caller.personId === null) return base;
+): Promise<{ userId: string; phone: string; verified: boolean; unreadMessages: number; pendingRequests: number; person?: PersonView }> {
+  const base = {
+    userId: caller.userId,
+    phone: caller.phone,
+    verified: caller.personId !== null,
+    unreadMessages: await unreadCount(app, caller),
+  };
+  if (caller.personId === null) return { ...base, pendingRequests: 0 };
   const person = await getPerson(app.db, caller.personId);
   if (!person) throw new AppError('NOT_FOUND');
-  return { ...base, person: await personView(app, person) };
+  return { ...base, pendingRequests: await pendingRequestCount(app, caller.personId), person: await personView(app, person) };
+}
+
+/** Bindings and family-account memberships that wait for this person's answer. */
+async function pendingRequestCount(app: App, personId: string): Promise<number> {
+  const rows = await app.db.query<{ n: bigint }>(
+    `SELECT (SELECT count(*) FROM bindings WHERE relative_id = $1 AND status = 'pending')
+          + (SELECT count(*) FROM family_members WHERE person_id = $1 AND removed_at IS NULL AND needs_consent AND confirmed_at IS NULL) AS n`,
+    [personId],
+  );
+  return Number(rows[0]?.n ?? 0);
 }

@@ -2,20 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { shanghaiToday } from '../../src/rules/age';
 import { parseIdNumber } from '../../src/rules/idNumber';
 import { maskIdNumber } from '../../src/rules/mask';
+import { ageOn } from '../../src/rules/age';
 import { initialBindingStatus, relationshipAllowed, sharingAllowed } from '../../src/rules/policy';
+import { UNDERTAKING } from '../../src/rules/undertaking';
 import {
   isRelationshipPlausible,
   RELATIONSHIP_LABELS,
   type Relationship,
 } from '../../src/rules/relationship';
+import type { Policy } from '../../src/rules/policy';
 import type { App } from '../app';
-import { SQLSTATE, sqlState } from '../db/port';
-import { fail } from '../errors';
+import { SQLSTATE, sqlState, type SqlParam } from '../db/port';
+import { fail, invalidInput } from '../errors';
 import { shanghaiMonthStart } from '../platform/time';
 import type { UserCaller } from '../runtime/caller';
 import { audit } from '../store/audit';
-import { bindingView, queryBindings, type BindingView } from '../store/bindings';
+import { bindingView, consentAge, queryBindingsWithPolicy, type BindingRow, type BindingView, type EndedBy } from '../store/bindings';
+import { notify } from '../store/messages';
 import { loadPolicies } from '../store/policies';
+import type { Queryable } from '../db/port';
+import { expireDue, refreshPayability } from './payabilityWatch';
 import { canShare, findPersonByIdNumber, getPerson, isInsured, type PersonRow } from '../store/persons';
 import { hitRateLimit } from '../store/rateLimits';
 
@@ -50,22 +56,69 @@ export function insuredRelative(found: PersonRow | undefined, name: string): Per
   return found;
 }
 
-async function loadView(app: App, bindingId: string, viewerPersonId: string): Promise<BindingView> {
-  const rows = await queryBindings(app.db, shanghaiMonthStart(app.clock.now()), 'b.binding_id = $2', [bindingId]);
-  const row = rows[0];
-  if (!row) throw new Error('binding vanished');
-  return bindingView(row, viewerPersonId);
+/** How long a "not my relative" refusal keeps that sharer from binding that relative again (SPEC 2.8). */
+export const REFUSAL_BLOCK_DAYS = 180;
+/** The longest end date a binding may carry. */
+const MAX_BINDING_YEARS = 20;
+
+/** Whether a relative is old enough to leave a binding alone (SPEC 2.1). */
+function relativeMayLeave(row: BindingRow, policyOf: (region: string) => Policy, today: string): boolean {
+  return ageOn(row.relative_birth_date, today) >= consentAge(policyOf(row.sharer_pooling_region));
 }
 
-/** SPEC 2.1: every check in order; the first failure is the answer. */
+/** The views of the bindings matching `where` ($2…), as `viewerPersonId` sees them. */
+export async function bindingViews(
+  app: App,
+  q: Queryable,
+  viewerPersonId: string,
+  where: string,
+  params: readonly SqlParam[],
+): Promise<BindingView[]> {
+  const now = app.clock.now();
+  const today = shanghaiToday(now);
+  const { rows, policyOf } = await queryBindingsWithPolicy(q, shanghaiMonthStart(now), where, params);
+  return rows.map((row) =>
+    bindingView(row, viewerPersonId, policyOf(row.sharer_pooling_region), today, relativeMayLeave(row, policyOf, today)),
+  );
+}
+
+async function loadView(app: App, bindingId: string, viewerPersonId: string): Promise<BindingView> {
+  const [view] = await bindingViews(app, app.db, viewerPersonId, 'b.binding_id = $2', [bindingId]);
+  if (!view) throw new Error('binding vanished');
+  return view;
+}
+
+/** `endsOn`, when given, is a day after today and within MAX_BINDING_YEARS. */
+function checkEndsOn(endsOn: string | undefined, today: string): void {
+  if (endsOn === undefined) return;
+  const latest = `${Number(today.slice(0, 4)) + MAX_BINDING_YEARS}${today.slice(4)}`;
+  if (endsOn <= today) invalidInput('endsOn', '共济有效期应晚于今天');
+  if (endsOn > latest) invalidInput('endsOn', `共济有效期最长 ${MAX_BINDING_YEARS} 年`);
+}
+
+async function hasLiveSpouse(q: Queryable, sharerId: string): Promise<boolean> {
+  const rows = await q.query(
+    "SELECT 1 FROM bindings WHERE sharer_id = $1 AND relationship = 'spouse' AND status IN ('active', 'pending') LIMIT 1",
+    [sharerId],
+  );
+  return rows.length > 0;
+}
+
+function secondSpouse(): never {
+  return fail('RELATIONSHIP_IMPOSSIBLE', '您已为配偶开通（或申请了）家庭共济，一个人只能有一位配偶', 'relationship');
+}
+
+/** SPEC 2.1 and 2.8: every check in order, the first failure is the answer; the undertaking; consent. */
 export async function bindRelative(
   app: App,
   caller: UserCaller,
-  input: { name: string; idNumber: string; relationship: Relationship },
+  input: { name: string; idNumber: string; relationship: Relationship; acceptUndertaking?: boolean; endsOn?: string },
 ): Promise<{ binding: BindingView }> {
   const sharer = await requireVerifiedPerson(app, caller); // 1
   if (!canShare(sharer)) fail('SHARER_NOT_EMPLOYEE'); // 2
+  if (input.acceptUndertaking !== true) fail('UNDERTAKING_REQUIRED', undefined, 'acceptUndertaking');
   const today = shanghaiToday(app.clock.now());
+  checkEndsOn(input.endsOn, today);
   const parsed = parseIdNumber(input.idNumber, today); // 3
   if (!parsed.ok) fail('INVALID_ID_NUMBER', parsed.message, 'idNumber');
   const found = await findPersonByIdNumber(app, app.db, parsed.info.idNumber);
@@ -82,6 +135,7 @@ export async function bindRelative(
       'relationship',
     ); // 6
   }
+  if (input.relationship === 'spouse' && (await hasLiveSpouse(app.db, sharer.person_id))) secondSpouse(); // 6
   // 11 is counted here, before the registry is consulted: a limit checked after the lookup
   // would not stop anyone from enumerating the registry through this form.
   await hitRegistryLookupLimit(app, caller);
@@ -93,25 +147,53 @@ export async function bindRelative(
   const bindingId = randomUUID();
   try {
     await app.db.transaction(async (tx) => {
-      // Serializes the binding attempts of one sharer, so the limit holds under concurrency.
+      // Serializes the binding attempts of one sharer, so the limits hold under concurrency.
       await tx.query('SELECT person_id FROM persons WHERE person_id = $1 FOR UPDATE', [sharer.person_id]);
-      const live = await tx.query<{ relative_id: string }>(
-        "SELECT relative_id FROM bindings WHERE sharer_id = $1 AND status <> 'unbound'",
+      await expireDue(tx, now, today, 'b.sharer_id = $2', [sharer.person_id]);
+      const live = await tx.query<{ relative_id: string; relationship: Relationship }>(
+        "SELECT relative_id, relationship FROM bindings WHERE sharer_id = $1 AND status IN ('active', 'pending')",
         [sharer.person_id],
       );
+      if (input.relationship === 'spouse' && live.some((row) => row.relationship === 'spouse')) secondSpouse(); // 6, under the lock
       if (live.some((row) => row.relative_id === relative.person_id)) fail('ALREADY_BOUND'); // 9
+      const refused = await tx.query(
+        `SELECT 1 FROM bindings WHERE relative_id = $1 AND sharer_id = $2 AND not_my_relative AND ended_at > $3 LIMIT 1`,
+        [relative.person_id, sharer.person_id, new Date(now.getTime() - REFUSAL_BLOCK_DAYS * 86400_000)],
+      );
+      if (refused.length > 0) fail('BINDING_BLOCKED'); // 9
       if (live.length >= policy.maxRelatives) {
         fail('LIMIT_REACHED', `您最多可为 ${policy.maxRelatives} 位亲属开通家庭共济，请先解除不再需要的共济关系`); // 10
       }
       await tx.query(
-        `INSERT INTO bindings (binding_id, sharer_id, relative_id, relationship, status, created_at, confirmed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [bindingId, sharer.person_id, relative.person_id, input.relationship, status, now, status === 'active' ? now : null],
+        `INSERT INTO bindings (binding_id, sharer_id, relative_id, relationship, status, created_at, confirmed_at,
+           undertaking_version, undertaking_at, ends_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6, $9)`,
+        [
+          bindingId,
+          sharer.person_id,
+          relative.person_id,
+          input.relationship,
+          status,
+          now,
+          status === 'active' ? now : null,
+          UNDERTAKING.version,
+          input.endsOn ?? null,
+        ],
       );
+      await notify(tx, now, { personId: relative.person_id }, status === 'pending' ? 'binding_requested' : 'binding_created', {
+        bindingId,
+        otherName: sharer.name,
+        relationship: input.relationship,
+        role: 'relative',
+        ...(input.endsOn ? { endsOn: input.endsOn } : {}),
+      });
+      await refreshPayability(tx, now, today, 'b.binding_id = $2', [bindingId]);
       await audit(tx, now, `user:${caller.userId}`, 'bindRelative', `binding:${bindingId}`, {
         relative: maskIdNumber(parsed.info.idNumber),
         relationship: input.relationship,
         status,
+        undertaking: UNDERTAKING.version,
+        ...(input.endsOn ? { endsOn: input.endsOn } : {}),
       });
     });
   } catch (error) {
@@ -125,13 +207,20 @@ interface OwnBinding {
   binding_id: string;
   sharer_id: string;
   relative_id: string;
-  status: 'active' | 'pending' | 'unbound';
+  status: BindingRow['status'];
+  relationship: Relationship;
+  ends_on: string | null;
+  sharer_name: string;
+  relative_name: string;
 }
 
 /** A binding the caller is part of, or NOT_FOUND (also for other people's bindings). */
 async function ownBinding(app: App, person: PersonRow, bindingId: string): Promise<OwnBinding> {
   const rows = await app.db.query<OwnBinding>(
-    'SELECT binding_id, sharer_id, relative_id, status FROM bindings WHERE binding_id = $1 AND (sharer_id = $2 OR relative_id = $2)',
+    `SELECT b.binding_id, b.sharer_id, b.relative_id, b.status, b.relationship, b.ends_on::text AS ends_on,
+            s.name AS sharer_name, r.name AS relative_name
+     FROM bindings b JOIN persons s ON s.person_id = b.sharer_id JOIN persons r ON r.person_id = b.relative_id
+     WHERE b.binding_id = $1 AND (b.sharer_id = $2 OR b.relative_id = $2)`,
     [bindingId, person.person_id],
   );
   const row = rows[0];
@@ -139,50 +228,126 @@ async function ownBinding(app: App, person: PersonRow, bindingId: string): Promi
   return row;
 }
 
+const ENDED_TEXT: Readonly<Record<string, string>> = {
+  unbound: '该共济关系已解除',
+  declined: '该共济关系已被拒绝',
+  expired: '该共济关系已到期',
+};
+
+/** A pending binding the caller is the relative of, for confirming or declining. */
+async function pendingForRelative(app: App, person: PersonRow, bindingId: string, verb: string): Promise<OwnBinding | null> {
+  const binding = await ownBinding(app, person, bindingId);
+  if (binding.relative_id !== person.person_id) fail('FORBIDDEN', `只有被共济的亲属本人可以${verb}共济关系`);
+  const today = shanghaiToday(app.clock.now());
+  const status = binding.status === 'pending' && binding.ends_on !== null && binding.ends_on <= today ? 'expired' : binding.status;
+  if (status === 'active') return null;
+  if (status !== 'pending') fail('FORBIDDEN', `${ENDED_TEXT[status] ?? '该共济关系已结束'}，无需${verb}；如需共济请让家人重新添加`);
+  return binding;
+}
+
 export async function confirmBinding(app: App, caller: UserCaller, input: { bindingId: string }): Promise<{ binding: BindingView }> {
   const person = await requireVerifiedPerson(app, caller);
-  const binding = await ownBinding(app, person, input.bindingId);
-  if (binding.relative_id !== person.person_id) fail('FORBIDDEN', '只有被共济的亲属本人可以确认共济关系');
-  if (binding.status === 'unbound') fail('FORBIDDEN', '该共济关系已解除，无需确认；如需共济请让家人重新添加');
-  if (binding.status === 'pending') {
+  const binding = await pendingForRelative(app, person, input.bindingId, '确认');
+  if (binding) {
     const now = app.clock.now();
     await app.db.transaction(async (tx) => {
-      await tx.query(
-        "UPDATE bindings SET status = 'active', confirmed_at = $2 WHERE binding_id = $1 AND status = 'pending'",
+      const updated = await tx.query(
+        "UPDATE bindings SET status = 'active', confirmed_at = $2 WHERE binding_id = $1 AND status = 'pending' RETURNING binding_id",
         [binding.binding_id, now],
       );
+      if (updated.length === 0) return;
+      await notify(tx, now, { personId: binding.sharer_id }, 'binding_confirmed', {
+        bindingId: binding.binding_id,
+        otherName: binding.relative_name,
+        relationship: binding.relationship,
+        role: 'sharer',
+      });
+      await refreshPayability(tx, now, shanghaiToday(now), 'b.binding_id = $2', [binding.binding_id]);
       await audit(tx, now, `user:${caller.userId}`, 'confirmBinding', `binding:${binding.binding_id}`);
     });
   }
+  return { binding: await loadView(app, input.bindingId, person.person_id) };
+}
+
+/** SPEC 2.8: the relative refuses a pending binding; "not my relative" also blocks that sharer and is a risk event. */
+export async function declineBinding(
+  app: App,
+  caller: UserCaller,
+  input: { bindingId: string; notMyRelative?: boolean },
+): Promise<{ binding: BindingView }> {
+  const person = await requireVerifiedPerson(app, caller);
+  const binding = await pendingForRelative(app, person, input.bindingId, '拒绝');
+  if (!binding) fail('FORBIDDEN', '该共济关系已生效，如不再需要请选择“解除共济”');
+  const notMine = input.notMyRelative === true;
+  const now = app.clock.now();
+  await app.db.transaction(async (tx) => {
+    const updated = await tx.query(
+      `UPDATE bindings SET status = 'declined', ended_at = $2, ended_by = 'relative', not_my_relative = $3
+       WHERE binding_id = $1 AND status = 'pending' RETURNING binding_id`,
+      [binding.binding_id, now, notMine],
+    );
+    if (updated.length === 0) return;
+    await notify(tx, now, { personId: binding.sharer_id }, 'binding_declined', {
+      bindingId: binding.binding_id,
+      otherName: binding.relative_name,
+      relationship: binding.relationship,
+      role: 'sharer',
+      notMyRelative: notMine,
+    });
+    if (notMine) {
+      await tx.query(
+        `INSERT INTO risk_events (risk_id, kind, person_id, other_id, binding_id, detail, created_at)
+         VALUES ($1, 'not_my_relative', $2, $3, $4, $5, $6)`,
+        [randomUUID(), binding.relative_id, binding.sharer_id, binding.binding_id, JSON.stringify({ relationship: binding.relationship }), now],
+      );
+    }
+    await audit(tx, now, `user:${caller.userId}`, 'declineBinding', `binding:${binding.binding_id}`, { notMyRelative: notMine });
+  });
   return { binding: await loadView(app, binding.binding_id, person.person_id) };
+}
+
+/** Ends a live binding and tells the other side; used by both sides, by staff and by the system. */
+export async function endBinding(
+  tx: Queryable,
+  now: Date,
+  binding: Pick<OwnBinding, 'binding_id' | 'sharer_id' | 'relative_id' | 'relationship' | 'sharer_name' | 'relative_name'>,
+  by: EndedBy,
+): Promise<boolean> {
+  const updated = await tx.query(
+    `UPDATE bindings SET status = 'unbound', ended_at = $2, ended_by = $3
+     WHERE binding_id = $1 AND status IN ('active', 'pending') RETURNING binding_id`,
+    [binding.binding_id, now, by],
+  );
+  if (updated.length === 0) return false;
+  const ref = { bindingId: binding.binding_id, relationship: binding.relationship, by };
+  if (by !== 'sharer') await notify(tx, now, { personId: binding.sharer_id }, 'binding_ended', { ...ref, otherName: binding.relative_name, role: 'sharer' });
+  if (by !== 'relative') await notify(tx, now, { personId: binding.relative_id }, 'binding_ended', { ...ref, otherName: binding.sharer_name, role: 'relative' });
+  return true;
 }
 
 export async function unbindRelative(app: App, caller: UserCaller, input: { bindingId: string }): Promise<{ binding: BindingView }> {
   const person = await requireVerifiedPerson(app, caller);
   const binding = await ownBinding(app, person, input.bindingId);
-  if (binding.status !== 'unbound') {
-    const now = app.clock.now();
-    const by = binding.sharer_id === person.person_id ? 'sharer' : 'relative';
-    await app.db.transaction(async (tx) => {
-      await tx.query(
-        "UPDATE bindings SET status = 'unbound', ended_at = $2, ended_by = $3 WHERE binding_id = $1 AND status <> 'unbound'",
-        [binding.binding_id, now, by],
-      );
-      await audit(tx, now, `user:${caller.userId}`, 'unbindRelative', `binding:${binding.binding_id}`, { by });
-    });
+  const by = binding.sharer_id === person.person_id ? 'sharer' : 'relative';
+  if (by === 'relative') {
+    const [view] = await bindingViews(app, app.db, person.person_id, 'b.binding_id = $2', [binding.binding_id]);
+    if (view && (view.status === 'active' || view.status === 'pending') && !view.canLeave) {
+      fail('FORBIDDEN', '未成年的亲属不能自行解除共济关系，请由共济人解除，或由监护人到医保经办大厅办理');
+    }
   }
+  const now = app.clock.now();
+  await app.db.transaction(async (tx) => {
+    if (await endBinding(tx, now, binding, by)) {
+      await audit(tx, now, `user:${caller.userId}`, 'unbindRelative', `binding:${binding.binding_id}`, { by });
+    }
+  });
   return { binding: await loadView(app, binding.binding_id, person.person_id) };
 }
 
 export async function listMembers(app: App, caller: UserCaller): Promise<{ asSharer: BindingView[]; asRelative: BindingView[] }> {
   const person = await requireVerifiedPerson(app, caller);
-  const monthStart = shanghaiMonthStart(app.clock.now());
-  const [asSharer, asRelative] = [
-    await queryBindings(app.db, monthStart, 'b.sharer_id = $2', [person.person_id]),
-    await queryBindings(app.db, monthStart, 'b.relative_id = $2', [person.person_id]),
-  ];
   return {
-    asSharer: asSharer.map((row) => bindingView(row, person.person_id)),
-    asRelative: asRelative.map((row) => bindingView(row, person.person_id)),
+    asSharer: await bindingViews(app, app.db, person.person_id, 'b.sharer_id = $2', [person.person_id]),
+    asRelative: await bindingViews(app, app.db, person.person_id, 'b.relative_id = $2', [person.person_id]),
   };
 }

@@ -2,13 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { shanghaiToday } from '../../src/rules/age';
 import { parseIdNumber } from '../../src/rules/idNumber';
 import { maskName } from '../../src/rules/mask';
-import { relationshipAllowed, resolvePolicy, sharingAllowed, type PolicyOverride } from '../../src/rules/policy';
+import { eligible } from '../../src/rules/payability';
+import { resolvePolicy, type PolicyOverride } from '../../src/rules/policy';
 import { provinceOfRegion } from '../../src/rules/region';
 import type { App } from '../app';
 import type { SqlParam } from '../db/port';
 import { fail } from '../errors';
 import type { InstitutionCaller } from '../runtime/caller';
-import { canShare, idDigest, isInsured } from '../store/persons';
+import { idDigest, insuredFacts } from '../store/persons';
 import { COMMIT_SETTLEMENT_SQL, READ_SETTLEMENT_SQL, type CandidateRow, type SettlementRead, type SettlementWrite } from '../store/settlements';
 
 export type SettlementKind = 'outpatient' | 'inpatient' | 'pharmacy';
@@ -58,28 +59,40 @@ export function patientDigest(app: App, patientIdNumber: string): string {
 }
 
 /**
- * SPEC 2.2 step 3: the patient's active bindings whose sharer may pay today — employee-insured,
- * active, and allowed by the policy of the sharer's region (relationship and sharing scope).
+ * SPEC 2.2 step 3: the patient's bindings that may pay today, as the one decision
+ * (src/rules/payability.ts) says: active and not past their end date, the patient insured, the
+ * sharer employee-insured and active, and the policy of the sharer's region allowing the
+ * relationship and the regions. Balances are decided under the lock, in settle_commit.
  */
-export function eligibleCandidates(read: SettlementRead) {
+export function eligibleCandidates(read: SettlementRead, today: string) {
   const patient = read.patient;
-  if (!patient || !isInsured(patient)) return [];
+  if (!patient) return [];
   const policyOf = (region: string) =>
     resolvePolicy(region, {
       province: (read.policies[provinceOfRegion(region)] as PolicyOverride | undefined) ?? null,
       region: (read.policies[region] as PolicyOverride | undefined) ?? null,
     });
-  return read.candidates
-    .map((row: CandidateRow) => ({ row, policy: policyOf(row.pooling_region) }))
-    .filter(
-      ({ row, policy }) =>
-        canShare(row) && relationshipAllowed(policy, row.relationship) && sharingAllowed(policy, row.pooling_region, patient.pooling_region),
-    );
+  const facts = read.candidates.map((row: CandidateRow) => {
+    const policy = policyOf(row.pooling_region);
+    return {
+      row,
+      policy,
+      bindingId: row.binding_id,
+      status: 'active' as const,
+      endsOn: row.ends_on,
+      relationship: row.relationship,
+      createdAtMs: Date.parse(row.created_at),
+      sharer: { insuranceType: row.insurance_type, status: row.status, poolingRegion: row.pooling_region },
+      sharerPolicy: policy,
+      availableFen: 0n,
+    };
+  });
+  return eligible(facts, insuredFacts(patient), today).map(({ row, policy }) => ({ row, policy }));
 }
 
 /** The eligible candidates as the write takes them ($9): what SQL needs to choose and to answer. */
-export function commitCandidates(read: SettlementRead) {
-  return eligibleCandidates(read).map(({ row, policy }) => ({
+export function commitCandidates(read: SettlementRead, today: string) {
+  return eligibleCandidates(read, today).map(({ row, policy }) => ({
     binding_id: row.binding_id,
     sharer_id: row.sharer_id,
     name_masked: maskName(row.sharer_name),
@@ -151,7 +164,7 @@ export async function settleWith(
   }
   if (!patient || !hash) notFound();
 
-  const candidates = commitCandidates(read);
+  const candidates = commitCandidates(read, shanghaiToday(app.clock.now()));
   const settlementId = randomUUID();
   const toLock = [patient.person_id, ...candidates.map((c) => c.sharer_id)].sort();
   const written = await write([

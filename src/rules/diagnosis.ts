@@ -13,6 +13,9 @@ export const DIAGNOSIS_CODES = [
   'BINDING_UNBOUND',
   'BINDING_PENDING',
   'SHARER_NOT_ELIGIBLE',
+  'BINDING_DECLINED',
+  'BINDING_EXPIRED',
+  'QUOTA_SPENT',
   'OK',
 ] as const;
 
@@ -62,6 +65,18 @@ export const DIAGNOSIS_TEXT: Readonly<Record<DiagnosisCode, Readonly<DiagnosisTe
   SHARER_NOT_ELIGIBLE: {
     message: '共济人目前不是参保状态正常的职工医保参保人，其个人账户暂时不能为亲属支付。',
     action: '请共济人核实自己的职工医保参保和缴费状态，或由其他参加职工医保的家人为就医人建立共济关系。',
+  },
+  BINDING_DECLINED: {
+    message: '就医人拒绝了这条共济关系，共济关系没有建立，不会支付任何费用。',
+    action: '如确是亲属且愿意共济，请共济人重新添加，并由就医人本人确认。',
+  },
+  BINDING_EXPIRED: {
+    message: '这条共济关系设定的有效期已到，到期后不再支付新的费用。',
+    action: '如需继续共济，请共济人重新添加该亲属（可设定新的有效期）。',
+  },
+  QUOTA_SPENT: {
+    message: '这条跨省共济关系的共济额度已经用完。',
+    action: '请共济人在“家庭共济”中为该亲属调高共济额度，本次费用请用其他方式支付。',
   },
   OK: {
     message: '未发现影响家庭共济支付的问题。',

@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'IDEMPOTENCY_CONFLICT',
   'REFUND_EXCEEDS_PAID',
+  'PROOF_REQUIRED',
+  'FACE_CHECK_FAILED',
+  'UNDERTAKING_REQUIRED',
+  'BINDING_BLOCKED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -55,6 +59,10 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = Object.freeze
   RATE_LIMITED: '操作过于频繁，请稍后再试',
   IDEMPOTENCY_CONFLICT: '该流水号已用于另一笔不同的交易，请使用新的流水号',
   REFUND_EXCEEDS_PAID: '退款金额超过可退金额，请核对退款金额',
+  PROOF_REQUIRED: '请证明是本人操作：用医保登记的预留手机号登录，或进行人脸核验',
+  FACE_CHECK_FAILED: '人脸核验未通过或已过期，请重新进行人脸核验',
+  UNDERTAKING_REQUIRED: '请先阅读并同意《家庭共济承诺书》',
+  BINDING_BLOCKED: '对方已表示与您不是亲属关系，180 天内不能再次添加；如有误会，请对方本人到医保经办大厅办理',
 });
 
 /** For whatever was not foreseen; the envelope's code is the server's choice. */
@@ -82,4 +90,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   RATE_LIMITED: 429,
   IDEMPOTENCY_CONFLICT: 409,
   REFUND_EXCEEDS_PAID: 409,
+  PROOF_REQUIRED: 403,
+  FACE_CHECK_FAILED: 422,
+  UNDERTAKING_REQUIRED: 422,
+  BINDING_BLOCKED: 409,
 });

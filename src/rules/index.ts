@@ -9,3 +9,6 @@ export * from './policy';
 export * from './provinces';
 export * from './region';
 export * from './relationship';
+export * from './notices';
+export * from './payability';
+export * from './undertaking';

@@ -29,7 +29,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   sharingScope: 'province',
   maxRelatives: 8,
   allowPartial: false,
-  consentFromAge: null,
+  consentFromAge: 16,
 });
 
 export const POLICY_LIMITS = Object.freeze({

@@ -6,6 +6,8 @@ import { loadCloudFunctions } from '../../server/gateway/functions';
 import { ManualClock } from '../../server/platform/clock';
 import { createLogger } from '../../server/platform/log';
 import type { SmsSender } from '../../server/platform/sms';
+import { DevFaceCheckProvider, type FaceCheckProvider } from '../../server/platform/faceCheck';
+import type { NoticeChannel } from '../../server/platform/noticeChannels';
 import { DevWechatPhoneResolver, type WechatPhoneResolver } from '../../server/platform/wechatPhone';
 import type { CloudMain } from '../../server/runtime/define';
 import type { Envelope } from '../../server/runtime/envelope';
@@ -29,6 +31,8 @@ export interface TestPerson {
   name: string;
   poolingRegion: string;
   birthDate: string;
+  /** The registry phone (预留手机号): logging in with it proves the person (SPEC 2.7). */
+  phone?: string;
 }
 
 export interface TestUser {
@@ -72,13 +76,21 @@ export class Harness {
     db: Db,
     env: Record<string, string> = {},
     clock = new ManualClock(),
-    parts: { wechatPhone?: WechatPhoneResolver } = {},
+    parts: { wechatPhone?: WechatPhoneResolver; faceCheck?: FaceCheckProvider; noticeChannels?: readonly NoticeChannel[] } = {},
   ): Promise<Harness> {
     const sms = new CapturingSms();
     const lines: string[] = [];
     const log = createLogger({ level: 'info', write: (line) => lines.push(line) });
     const wechatPhone = parts.wechatPhone ?? new DevWechatPhoneResolver();
-    const app = await createApp(loadConfig({ ...TEST_ENV, ...env }), { db, clock, sms, wechatPhone, log });
+    const app = await createApp(loadConfig({ ...TEST_ENV, ...env }), {
+      db,
+      clock,
+      sms,
+      wechatPhone,
+      log,
+      faceCheck: parts.faceCheck ?? new DevFaceCheckProvider(),
+      noticeChannels: parts.noticeChannels ?? [],
+    });
     functions ??= loadCloudFunctions();
     return new Harness(app, clock, sms, await functions, lines);
   }
@@ -117,7 +129,9 @@ export class Harness {
     const sequence = ((this.seq * 2) % 998) + (options.male === false ? 0 : 1);
     const idNumber = options.idNumber ?? makeIdNumber(region, birthDate, sequence);
     const name = options.name ?? `测试${this.seq}`;
+    const phone = options.phone ?? this.nextPhone();
     const input: PersonInput = {
+      phone,
       idNumber,
       name,
       insuranceType: options.insuranceType ?? 'resident',
@@ -126,7 +140,7 @@ export class Harness {
       ...(options.balanceFen !== undefined ? { balanceFen: options.balanceFen } : {}),
     };
     await this.ok('upsertPersons', { persons: [input] }, this.adminKey);
-    return { idNumber, name, poolingRegion: region, birthDate };
+    return { idNumber, name, poolingRegion: region, birthDate, phone };
   }
 
   /** An employee-insured, active person with a balance. */
@@ -134,18 +148,51 @@ export class Harness {
     return this.person({ insuranceType: 'employee', balanceFen, ...options });
   }
 
-  /** Logs a new phone in through sendCode + login; verifies as `person` when given. */
+  /** Logs a phone in through sendCode + login: a new phone, or the registry phone of `person`, then verifies as them. */
   async user(person?: TestPerson): Promise<TestUser> {
-    const phone = this.nextPhone();
-    const { devCode } = await this.ok<{ devCode: string }>('sendCode', { phone });
-    const { token } = await this.ok<{ token: string }>('login', { phone, code: devCode });
+    const phone = person?.phone ?? this.nextPhone();
+    const token = await this.login(phone);
     if (person) await this.ok('verifyIdentity', { name: person.name, idNumber: person.idNumber }, token);
     return { token, phone, person };
   }
 
-  async bind(sharer: TestUser, relative: TestPerson, relationship: Relationship): Promise<{ bindingId: string; status: string }> {
-    const { binding } = await this.ok('bindRelative', { name: relative.name, idNumber: relative.idNumber, relationship }, sharer.token);
-    return binding;
+  /** A session token for a phone (sendCode + login). */
+  async login(phone: string): Promise<string> {
+    const { devCode } = await this.ok<{ devCode: string }>('sendCode', { phone });
+    const { token } = await this.ok<{ token: string }>('login', { phone, code: devCode });
+    return token;
+  }
+
+  /**
+   * Binds `relative` for `sharer` with the undertaking accepted. A relative of consent age
+   * must confirm (SPEC 2.8): unless `confirm` is false, the relative logs in with their
+   * registry phone and confirms, as they would in the app.
+   */
+  async bind(
+    sharer: TestUser,
+    relative: TestPerson,
+    relationship: Relationship,
+    options: { confirm?: boolean; endsOn?: string } = {},
+  ): Promise<{ bindingId: string; status: string }> {
+    const { binding } = await this.ok(
+      'bindRelative',
+      { name: relative.name, idNumber: relative.idNumber, relationship, acceptUndertaking: true, ...(options.endsOn ? { endsOn: options.endsOn } : {}) },
+      sharer.token,
+    );
+    if (binding.status !== 'pending' || options.confirm === false) return binding;
+    const confirmed = await this.ok('confirmBinding', { bindingId: binding.bindingId }, await this.tokenOf(relative));
+    return confirmed.binding;
+  }
+
+  private readonly tokens = new Map<string, string>();
+
+  /** A verified session of `person` (logged in once with their registry phone, then reused). */
+  async tokenOf(person: TestPerson): Promise<string> {
+    const known = this.tokens.get(person.idNumber);
+    if (known) return known;
+    const { token } = await this.user(person);
+    this.tokens.set(person.idNumber, token);
+    return token;
   }
 
   /** An institution and its key. */

@@ -1,5 +1,6 @@
 import init from './0001_init';
 import settleFunction from './0002_settle_function';
+import trust from './0003_trust';
 
 /**
  * Versioned migrations, applied in order at start. Never edit one that has shipped: add another.
@@ -9,4 +10,5 @@ import settleFunction from './0002_settle_function';
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string | readonly string[] }> = [
   { version: 1, name: 'init', sql: init },
   { version: 2, name: 'settle_function', sql: settleFunction },
+  { version: 3, name: 'trust', sql: trust },
 ];
