@@ -9,6 +9,7 @@ import { digestOf, sameSecret } from '../platform/keys';
 import { issueSessionToken, type CallerSource, type UserCaller } from '../runtime/caller';
 import { findPersonByIdNumber, getBalance, getPerson, type PersonRow } from '../store/persons';
 import { hitRateLimit } from '../store/rateLimits';
+import { FaceCheckUnavailableError } from '../platform/faceCheck';
 import { audit } from '../store/audit';
 import { notify } from '../store/messages';
 import { endSessions, forgetWechat } from '../store/sessions';
@@ -178,12 +179,12 @@ export async function startFaceCheck(
 ): Promise<{ faceCheckId: string; verifyId?: string; provider: string; simulated: boolean }> {
   const { person, idNumber } = await claimedPerson(app, caller, input);
   const faceCheckId = randomUUID();
-  const started = await app.faceCheck.start({
-    outSeqNo: faceCheckId,
-    name: person.name,
-    idNumber,
-    ...(caller.openid ? { openid: caller.openid } : {}),
-  });
+  const started = await app.faceCheck
+    .start({ outSeqNo: faceCheckId, name: person.name, idNumber, ...(caller.openid ? { openid: caller.openid } : {}) })
+    .catch((error: unknown) => {
+      if (error instanceof FaceCheckUnavailableError) fail('FACE_CHECK_FAILED', '人脸核验只能在微信小程序中进行，请在微信中打开“医保家庭共济”');
+      throw error;
+    });
   const now = app.clock.now();
   const ttl = Math.min(FACE_CHECK_TTL_SECONDS, Math.max(60, started.expiresInSeconds));
   await app.db.query(
