@@ -70,6 +70,9 @@ export class Phone {
       if (message.type() !== 'error') return;
       const where = message.location().url ?? '';
       if (/favicon/i.test(where) || /favicon/i.test(message.text())) return;
+      // The gateway mirrors an envelope's error in the HTTP status (a 403 for PROOF_REQUIRED, a 422
+      // for a refused binding): Chromium logs each such answer, which the app reads and shows.
+      if (/\/api\/\w+$/.test(where) && /status of 4\d\d\b/.test(message.text())) return;
       this.problems.push(`console error on ${page.url()}: ${message.text()} (${where})`);
     });
     page.on('pageerror', (error) => this.problems.push(`uncaught exception on ${page.url()}: ${error.message}`));
