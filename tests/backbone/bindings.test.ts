@@ -43,10 +43,12 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
     return { person, user: await h.user(person) };
   }
 
+  /** A bindRelative event with the undertaking accepted (SPEC 2.1). */
   const bindEvent = (relative: TestPerson, relationship: Relationship) => ({
     name: relative.name,
     idNumber: relative.idNumber,
     relationship,
+    acceptUndertaking: true,
   });
 
   const tryBind = (user: TestUser, relative: TestPerson, relationship: Relationship): Promise<Err> =>
@@ -112,7 +114,7 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
       { what: 'a letter inside', idNumber: '1101051949123100AX' },
     ])('refuses $what with INVALID_ID_NUMBER on idNumber', async ({ idNumber }) => {
       const { user } = await sharer();
-      const error = await h.err('bindRelative', { name: '张三', idNumber, relationship: 'spouse' }, user.token);
+      const error = await h.err('bindRelative', { name: '张三', idNumber, relationship: 'spouse', acceptUndertaking: true }, user.token);
       expect(error).toMatchObject({ code: 'INVALID_ID_NUMBER', field: 'idNumber' });
       expect(error.message).toMatch(/[\u4e00-\u9fff]/);
     });
@@ -122,20 +124,25 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
       while (!makeIdNumber('130100', '1982-02-02', sequence).endsWith('X')) sequence += 2;
       const relative = await h.person({ idNumber: makeIdNumber('130100', '1982-02-02', sequence), birthDate: '1982-02-02' });
       const { user } = await sharer();
-      const { binding } = await h.ok('bindRelative', { name: relative.name, idNumber: ` ${relative.idNumber.toLowerCase()}  `, relationship: 'spouse' }, user.token);
-      expect(binding.status).toBe('active');
+      const { binding } = await h.ok(
+        'bindRelative',
+        { name: relative.name, idNumber: ` ${relative.idNumber.toLowerCase()}  `, relationship: 'spouse', acceptUndertaking: true },
+        user.token,
+      );
+      // An adult relative confirms first (consent from 16 by default, SPEC 2.6).
+      expect(binding.status).toBe('pending');
       expect(binding.relative.idNumberMasked.endsWith('X')).toBe(true);
     });
 
     test('refuses a name that is too long or empty as INVALID_INPUT on name', async () => {
       const { user } = await sharer();
       for (const name of ['', '   ', '张'.repeat(65)]) {
-        expect(await h.err('bindRelative', { name, idNumber: '11010519491231002X', relationship: 'spouse' }, user.token)).toMatchObject({
+        expect(await h.err('bindRelative', { name, idNumber: '11010519491231002X', relationship: 'spouse', acceptUndertaking: true }, user.token)).toMatchObject({
           code: 'INVALID_INPUT',
           field: 'name',
         });
       }
-      expect(await h.err('bindRelative', { name: '张三', idNumber: '11010519491231002X', relationship: 'cousin' }, user.token)).toMatchObject({
+      expect(await h.err('bindRelative', { name: '张三', idNumber: '11010519491231002X', relationship: 'cousin', acceptUndertaking: true }, user.token)).toMatchObject({
         code: 'INVALID_INPUT',
         field: 'relationship',
       });
@@ -180,8 +187,7 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
     test('decides by the caller\'s region, not the relative\'s', async () => {
       const { user } = await sharer({ poolingRegion: '140200' }); // near
       const relative = await h.person({ poolingRegion: '140100', birthDate: '1982-01-01' }); // close region
-      const { binding } = await h.ok('bindRelative', bindEvent(relative, 'sibling'), user.token);
-      expect(binding.status).toBe('active');
+      expect((await h.bind(user, relative, 'sibling')).status).toBe('active');
     });
   });
 
@@ -274,9 +280,10 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
     test('refuses a pair that is already actively bound with ALREADY_BOUND', async () => {
       const { user } = await sharer();
       const relative = await h.person();
-      await h.bind(user, relative, 'spouse');
-      expect((await tryBind(user, relative, 'spouse')).code).toBe('ALREADY_BOUND');
+      // (Bound as a sibling: a second binding as spouse is refused as a second spouse first, check 6.)
+      await h.bind(user, relative, 'sibling');
       expect((await tryBind(user, relative, 'sibling')).code).toBe('ALREADY_BOUND');
+      expect((await tryBind(user, relative, 'spouse')).code).toBe('ALREADY_BOUND');
     });
 
     test('lets two workers share with the same relative', async () => {
@@ -312,8 +319,9 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
     test('counts pending bindings towards the limit', async () => {
       await setPolicy('420500', { maxRelatives: 2, consentFromAge: 0 });
       const { user } = await sharer({ poolingRegion: '420500' });
-      expect((await h.bind(user, await h.person({ poolingRegion: '420500' }), 'sibling')).status).toBe('pending');
-      expect((await h.bind(user, await h.person({ poolingRegion: '420500' }), 'sibling')).status).toBe('pending');
+      const unconfirmed = { confirm: false };
+      expect((await h.bind(user, await h.person({ poolingRegion: '420500' }), 'sibling', unconfirmed)).status).toBe('pending');
+      expect((await h.bind(user, await h.person({ poolingRegion: '420500' }), 'sibling', unconfirmed)).status).toBe('pending');
       expect((await tryBind(user, await h.person({ poolingRegion: '420500' }), 'sibling')).code).toBe('LIMIT_REACHED');
     });
 
@@ -325,13 +333,15 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
       expect(codes.filter((c) => c === 'ok')).toHaveLength(8);
       expect(codes.filter((c) => c === 'LIMIT_REACHED')).toHaveLength(4);
       const { asSharer } = await h.ok('listMembers', {}, user.token);
-      expect(asSharer.filter((b: { status: string }) => b.status === 'active')).toHaveLength(8);
+      // Adult relatives: every binding waits for its relative's consent (SPEC 2.6).
+      expect(asSharer).toHaveLength(8);
+      expect(asSharer.filter((b: { status: string }) => b.status === 'pending')).toHaveLength(8);
     });
 
     test('binds a pair once when the same binding is sent several times at once', async () => {
       const { user } = await sharer();
       const relative = await h.person();
-      const results = await Promise.all([1, 2, 3, 4, 5].map(() => h.call('bindRelative', bindEvent(relative, 'spouse'), user.token)));
+      const results = await Promise.all([1, 2, 3, 4, 5].map(() => h.call('bindRelative', bindEvent(relative, 'sibling'), user.token)));
       const codes = results.map((r) => (r.ok ? 'ok' : r.error.code)).sort();
       expect(codes).toEqual(['ALREADY_BOUND', 'ALREADY_BOUND', 'ALREADY_BOUND', 'ALREADY_BOUND', 'ok']);
     });
@@ -349,14 +359,15 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
       expect((await limited.err('bindRelative', bindEvent(unknownPerson(), 'spouse'), user.token)).code).toBe('RATE_LIMITED');
       expect((await limited.err('bindRelative', bindEvent(relative, 'spouse'), user.token)).code).toBe('RATE_LIMITED');
       // The family account's lookups draw on the same budget.
-      expect((await limited.err('addFamilyAccount', bindEvent(relative, 'spouse'), user.token)).code).toBe('RATE_LIMITED');
+      const { acceptUndertaking: _, ...memberEvent } = bindEvent(relative, 'spouse');
+      expect((await limited.err('addFamilyAccount', memberEvent, user.token)).code).toBe('RATE_LIMITED');
       // Checks that do not consult the registry still answer first.
       expect((await limited.err('bindRelative', { ...bindEvent(relative, 'spouse'), idNumber: '123' }, user.token)).code).toBe('INVALID_ID_NUMBER');
       // Another worker has a budget of their own.
       const other = await sharer();
       await limited.ok('bindRelative', bindEvent(await h.person(), 'spouse'), other.user.token);
       limited.clock.advance(3600);
-      expect((await limited.ok('bindRelative', bindEvent(relative, 'spouse'), user.token)).binding.status).toBe('active');
+      expect((await limited.ok('bindRelative', bindEvent(relative, 'spouse'), user.token)).binding.status).toBe('pending');
     });
   });
 
@@ -378,11 +389,32 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
         setup: async () => ({ user: await h.user(await h.person()), event: { name: '张三', idNumber: '123', relationship: 'parent' } }),
       },
       {
+        rules: 'resident caller, no undertaking',
+        expected: 'SHARER_NOT_EMPLOYEE',
+        setup: async () => {
+          const { acceptUndertaking: _, ...event } = bindEvent(await h.person({ birthDate: '1950-01-01' }), 'parent');
+          return { user: await h.user(await h.person({ birthDate: '1980-01-01' })), event };
+        },
+      },
+      {
+        rules: 'no undertaking, bad ID number',
+        expected: 'UNDERTAKING_REQUIRED',
+        setup: async () => ({ user: (await sharer()).user, event: { name: '张三', idNumber: '123', relationship: 'parent' } }),
+      },
+      {
+        rules: 'undertaking refused (false), self',
+        expected: 'UNDERTAKING_REQUIRED',
+        setup: async () => {
+          const { person, user } = await sharer();
+          return { user, event: { ...bindEvent(person, 'spouse'), acceptUndertaking: false } };
+        },
+      },
+      {
         rules: 'bad ID number, impossible relationship, not-allowed relationship',
         expected: 'INVALID_ID_NUMBER',
         setup: async () => ({
           user: (await sharer({ poolingRegion: '140100' })).user,
-          event: { name: '张三', idNumber: '130100209901010011', relationship: 'grandparent' },
+          event: { name: '张三', idNumber: '130100209901010011', relationship: 'grandparent', acceptUndertaking: true },
         }),
       },
       {
@@ -412,6 +444,15 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
         setup: async () => ({ user: (await sharer()).user, event: bindEvent(unknownPerson('2000-01-01'), 'parent') }),
       },
       {
+        rules: 'a second spouse, relative unknown',
+        expected: 'RELATIONSHIP_IMPOSSIBLE',
+        setup: async () => {
+          const { user } = await sharer();
+          await h.bind(user, await h.person({ birthDate: '1981-01-01' }), 'spouse', { confirm: false });
+          return { user, event: bindEvent(unknownPerson('1982-01-01'), 'spouse') };
+        },
+      },
+      {
         rules: 'relative suspended and in another province',
         expected: 'RELATIVE_NOT_INSURED',
         setup: async () => ({ user: (await sharer()).user, event: bindEvent(await h.person({ status: 'suspended', poolingRegion: '110100' }), 'spouse') }),
@@ -422,9 +463,9 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
         setup: async () => {
           const { user } = await sharer({ poolingRegion: '220100' });
           const relative = await h.person({ poolingRegion: '220200' });
-          await h.bind(user, relative, 'spouse');
+          await h.bind(user, relative, 'sibling');
           await setPolicy('22', { sharingScope: 'region' });
-          return { user, event: bindEvent(relative, 'spouse') };
+          return { user, event: bindEvent(relative, 'sibling') };
         },
       },
       {
@@ -434,8 +475,8 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
           await setPolicy('420300', { maxRelatives: 1 });
           const { user } = await sharer({ poolingRegion: '420300' });
           const relative = await h.person({ poolingRegion: '420300' });
-          await h.bind(user, relative, 'spouse');
-          return { user, event: bindEvent(relative, 'spouse') };
+          await h.bind(user, relative, 'sibling');
+          return { user, event: bindEvent(relative, 'sibling') };
         },
       },
     ])('$rules: answers $expected', async ({ setup, expected }) => {
@@ -463,13 +504,13 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
     ])('a relative $age starts $status where relatives of 18 must confirm', async ({ dayShort, status }) => {
       const { user } = await sharer({ poolingRegion: '430100' });
       const relative = await h.person({ poolingRegion: '430100', birthDate: bornYearsAgo(18, dayShort) });
-      expect((await h.bind(user, relative, 'child')).status).toBe(status);
+      expect((await h.bind(user, relative, 'child', { confirm: false })).status).toBe(status);
     });
 
     test('a pending binding pays nothing until the relative confirms it, then pays', async () => {
       const { person: worker, user } = await sharer({ poolingRegion: '430100', balanceFen: 50_000 });
       const relative = await h.person({ poolingRegion: '430100', birthDate: '1955-01-01' });
-      const binding = await h.bind(user, relative, 'parent');
+      const binding = await h.bind(user, relative, 'parent', { confirm: false });
       expect(binding.status).toBe('pending');
       expect((await tryBind(user, relative, 'parent')).code).toBe('ALREADY_BOUND');
 
@@ -494,7 +535,7 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
     test('only the relative may confirm: the sharer is FORBIDDEN, anyone else NOT_FOUND', async () => {
       const { user } = await sharer({ poolingRegion: '430100' });
       const relative = await h.person({ poolingRegion: '430100', birthDate: '1955-01-01' });
-      const { bindingId } = await h.bind(user, relative, 'parent');
+      const { bindingId } = await h.bind(user, relative, 'parent', { confirm: false });
       expect((await h.err('confirmBinding', { bindingId }, user.token)).code).toBe('FORBIDDEN');
       const stranger = await h.user(await h.person());
       expect(await h.err('confirmBinding', { bindingId }, stranger.token)).toMatchObject({ code: 'NOT_FOUND' });
@@ -508,7 +549,7 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
     test('an ended binding cannot be confirmed back to life', async () => {
       const { user } = await sharer({ poolingRegion: '430100' });
       const relative = await h.person({ poolingRegion: '430100', birthDate: '1955-01-01' });
-      const { bindingId } = await h.bind(user, relative, 'parent');
+      const { bindingId } = await h.bind(user, relative, 'parent', { confirm: false });
       await h.ok('unbindRelative', { bindingId }, user.token);
       const relativeUser = await h.user(relative);
       expect((await h.err('confirmBinding', { bindingId }, relativeUser.token)).code).toBe('FORBIDDEN');
@@ -536,7 +577,7 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
       const relativeUser = await h.user(relative);
       expect((await h.ok('unbindRelative', { bindingId }, relativeUser.token)).binding.status).toBe('unbound');
       const { asSharer } = await h.ok('listMembers', {}, user.token);
-      expect(asSharer).toEqual([expect.objectContaining({ bindingId, status: 'unbound', endedAt: expect.any(String) })]);
+      expect(asSharer).toEqual([expect.objectContaining({ bindingId, status: 'unbound', endedAt: expect.any(String), endedBy: 'relative' })]);
     });
 
     test('nobody else can end a binding: NOT_FOUND', async () => {
@@ -593,6 +634,10 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
           {
             bindingId,
             status: 'active',
+            canPay: true,
+            blockedBy: null,
+            viewerRole: 'sharer',
+            canLeave: true,
             relationship: 'spouse',
             createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
             sharer: { name: '张三丰', idNumberMasked: `${worker.idNumber.slice(0, 4)}**********${worker.idNumber.slice(14)}` },
@@ -613,7 +658,14 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
       const hers = await h.ok('listMembers', {}, wifeUser.token);
       expect(hers.asSharer).toEqual([]);
       expect(hers.asRelative).toHaveLength(1);
-      expect(hers.asRelative[0]).toMatchObject({ bindingId, sharer: { name: '张**' }, relative: { name: '李四娘' }, spentFen: 2_500 });
+      expect(hers.asRelative[0]).toMatchObject({
+        bindingId,
+        viewerRole: 'relative',
+        canLeave: true,
+        sharer: { name: '张**' },
+        relative: { name: '李四娘' },
+        spentFen: 2_500,
+      });
       for (const binding of [...mine.asSharer, ...hers.asRelative]) {
         expect(binding.sharer.idNumberMasked).toMatch(MASKED_ID_NUMBER);
         expect(binding.relative.idNumberMasked).toMatch(MASKED_ID_NUMBER);

@@ -156,6 +156,15 @@ export class Harness {
     return { token, phone, person };
   }
 
+  /**
+   * A passed face check of `person` opened by the user of `token` (SPEC 2.7; the development
+   * provider passes for any registry person): the faceCheckId that verifyIdentity takes.
+   */
+  async faceCheck(token: string, person: Pick<TestPerson, 'name' | 'idNumber'>): Promise<string> {
+    const { faceCheckId } = await this.ok<{ faceCheckId: string }>('startFaceCheck', { name: person.name, idNumber: person.idNumber }, token);
+    return faceCheckId;
+  }
+
   /** A session token for a phone (sendCode + login). */
   async login(phone: string): Promise<string> {
     const { devCode } = await this.ok<{ devCode: string }>('sendCode', { phone });
