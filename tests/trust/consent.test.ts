@@ -157,3 +157,37 @@ describe.each(ADAPTERS)('consent, the undertaking and refusals on %s (SPEC 2.1, 
     expect(told).toContain('family_member_confirmed');
   });
 });
+
+describe.each(ADAPTERS)('diagnosis keeps balances private on %s (SPEC 2.8)', (adapter) => {
+  const { skip, h } = useHarness(adapter, { env: { DIAGNOSE_PER_HOUR: '6' } });
+
+  it.skipIf(skip)('never states an amount of the sharer\'s balance, and is rate limited per user', async () => {
+    const sharer = await h().employee(2_345, { birthDate: '1970-01-01' });
+    const child = await h().person({ birthDate: '2016-01-01' });
+    await h().bind(await h().user(sharer), child, 'child');
+    const token = await h().tokenOf(child);
+    const answers = [];
+    for (const amountFen of [1_000, 2_345, 2_346, 100_000, 50]) {
+      answers.push(await h().ok('diagnose', { amountFen }, token));
+    }
+    const text = JSON.stringify(answers);
+    for (const revealing of ['2345', '2,345', '23.45', '2346', '23.46']) expect(text).not.toContain(revealing);
+    expect(answers.map((a) => a.findings[0].code)).toEqual(['OK', 'OK', 'BALANCE_LOW', 'BALANCE_LOW', 'OK']);
+    expect((await h().ok('diagnose', {}, token)).findings[0].code).toBe('OK');
+    expect((await h().err('diagnose', { amountFen: 2_000 }, token)).code).toBe('RATE_LIMITED');
+  });
+
+  it.skipIf(skip)('tells the relative why a binding cannot pay: the relative\'s own insurance suspended', async () => {
+    const sharer = await h().employee(2_345, { birthDate: '1970-01-01' });
+    const child = await h().person({ birthDate: '2016-01-01' });
+    const user = await h().user(sharer);
+    await h().bind(user, child, 'child');
+    await h().ok(
+      'upsertPersons',
+      { persons: [{ idNumber: child.idNumber, name: child.name, insuranceType: 'resident', status: 'suspended', poolingRegion: child.poolingRegion }] },
+      h().adminKey,
+    );
+    const [view] = (await h().ok('listMembers', {}, user.token)).asSharer;
+    expect(view).toMatchObject({ status: 'active', canPay: false, blockedBy: 'NOT_INSURED' });
+  });
+});
