@@ -48,8 +48,11 @@ describe.each(ADAPTERS)('family account on %s', (adapter) => {
       poolingRegion: '130200',
       createdAt: h.clock.now().toISOString(),
       hasMutualAid: false,
+      // An adult member agrees before their code is shown (SPEC 2.8).
+      consent: 'pending',
     });
     expect(await list(user)).toEqual([member]);
+    expect((await h.ok('listFamilyAccount', {}, user.token)).asMember).toEqual([]);
 
     const removed = await h.ok('removeFamilyAccount', { memberId: member.memberId }, user.token);
     expect(removed.member.memberId).toBe(member.memberId);
@@ -105,7 +108,11 @@ describe.each(ADAPTERS)('family account on %s', (adapter) => {
   test('does not need an employee: a resident may keep a family account too', async () => {
     const resident = await h.user(await h.person({ birthDate: '1985-01-01' }));
     const child = await h.person({ birthDate: '2012-01-01' });
-    expect((await add(resident, child, 'child')).name).toBe(child.name);
+    const member = await add(resident, child, 'child');
+    expect(member.name).toBe(child.name);
+    // A child under the consent age needs no agreement: the code is shown at once.
+    expect(member.consent).toBe('not_needed');
+    await h.ok('showFamilyCode', { memberId: member.memberId }, resident.token);
   });
 
   test.each([
@@ -150,6 +157,14 @@ describe.each(ADAPTERS)('family account on %s', (adapter) => {
     const user = await owner();
     const father = await h.person({ birthDate: '1950-03-03' });
     const member = await add(user, father);
+    // Not before the father agrees (SPEC 2.8) …
+    expect((await h.err('showFamilyCode', { memberId: member.memberId }, user.token)).code).toBe('FORBIDDEN');
+    const fatherToken = await h.tokenOf(father);
+    const [invitation] = (await h.ok('listFamilyAccount', {}, fatherToken)).asMember;
+    expect(invitation).toMatchObject({ memberId: member.memberId, relationship: 'parent', consent: 'pending' });
+    expect((await h.ok('confirmFamilyMember', { memberId: member.memberId }, fatherToken)).member.consent).toBe('confirmed');
+    expect((await list(user))[0]?.consent).toBe('confirmed');
+    // … then shown.
     const shown = await h.ok('showFamilyCode', { memberId: member.memberId }, user.token);
     expect(shown.code).toMatch(/^YB1[0-9A-Z_-]+$/);
     expect(shown.name).toBe(father.name);
@@ -202,7 +217,7 @@ describe.each(ADAPTERS)('family account on %s', (adapter) => {
 
   test('refuses malformed member ids with INVALID_INPUT', async () => {
     const user = await owner();
-    for (const name of ['removeFamilyAccount', 'showFamilyCode']) {
+    for (const name of ['removeFamilyAccount', 'showFamilyCode', 'confirmFamilyMember']) {
       expect(await h.err(name, { memberId: 'x' }, user.token)).toMatchObject({ code: 'INVALID_INPUT', field: 'memberId' });
       expect(await h.err(name, {}, user.token)).toMatchObject({ code: 'INVALID_INPUT', field: 'memberId' });
     }
