@@ -8,6 +8,8 @@ import { demoInstitutionKey, isRegistryEmpty, seedDemo } from './demo/seed';
 import { loadCloudFunctions } from './gateway/functions';
 import { buildGateway, H5_DIR } from './gateway/server';
 import { pruneRateLimits } from './store/rateLimits';
+import { expireDue } from './usecases/payabilityWatch';
+import { shanghaiToday } from '../src/rules/age';
 import { startNoticeWorker } from './workers/notices';
 
 /** `npm start`: build the H5 app when missing, open the database, load the demo, listen. */
@@ -27,6 +29,15 @@ async function main(): Promise<void> {
   await pruneRateLimits(app);
   // Old rate-limit windows are dropped hourly, off the request path.
   setInterval(() => void pruneRateLimits(app).catch(() => undefined), 3600_000).unref();
+  // Bindings whose end date has come are marked expired and both sides told, at start and every
+  // ten minutes (settlement and every view already go by the date itself). Two gateways may
+  // both run it: each row is claimed by one UPDATE, so nobody is told twice.
+  const expire = () => {
+    const now = app.clock.now();
+    return app.db.transaction((tx) => expireDue(tx, now, shanghaiToday(now), 'true', []));
+  };
+  await expire();
+  setInterval(() => void expire().catch((error: unknown) => app.log.error({ err: String(error) }, 'expiring bindings failed')), 600_000).unref();
   process.on('unhandledRejection', (reason) => {
     app.log.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection');
   });

@@ -108,7 +108,7 @@ export function renderNotice(kind: NoticeKind, ref: NoticeRef): NoticeText {
     case 'binding_requested':
       return {
         title: '有人申请为您开通家庭共济',
-        body: `${other(ref)}申请以“${relation(ref)}”关系，用其职工医保个人账户为您支付医药费用。您同意后，对方能看到由其账户为您支付的每笔费用（时间、医院或药店、类型、金额）。请在“家庭共济”中确认或拒绝；如果您不认识对方，请选择“不是我的亲属”。`,
+        body: `${other(ref)}申请以“${relation(ref)}”关系，用其职工医保个人账户为您支付医药费用。您同意后，对方能看到由其账户为您支付的每笔费用（时间、医院或药店、类型、金额）。请在首页“待您确认”中同意或拒绝；如果您不认识对方，请选择“不是我的亲属”。`,
       };
     case 'binding_created':
       return {
@@ -192,7 +192,7 @@ export function renderNotice(kind: NoticeKind, ref: NoticeRef): NoticeText {
     case 'family_member_requested':
       return {
         title: '有人想把您加入亲情账户',
-        body: `${other(ref)}想以“${relation(ref)}”关系把您加入其亲情账户，以便为您出示您本人的医保码（花的是您自己的医保待遇）。请在“亲情账户”中同意或拒绝。`,
+        body: `${other(ref)}想以“${relation(ref)}”关系把您加入其亲情账户，以便为您出示您本人的医保码（花的是您自己的医保待遇）。请在首页“待您确认”或“亲情账户”中同意。`,
       };
     case 'family_member_confirmed':
       return {

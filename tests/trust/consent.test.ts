@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { shanghaiToday } from '../../src/rules/age';
 import { UNDERTAKING } from '../../src/rules/undertaking';
+import { expireDue } from '../../server/usecases/payabilityWatch';
 import { ADAPTERS } from '../support/adapters';
 import { personId, useHarness, type SettleData } from '../backbone/fixtures';
 
@@ -138,6 +140,19 @@ describe.each(ADAPTERS)('consent, the undertaking and refusals on %s (SPEC 2.1, 
     expect(view).toMatchObject({ status: 'expired', canPay: false });
     const findings = await h().ok('diagnose', { bindingId: binding.bindingId }, user.token);
     expect(findings.findings.map((f: { code: string }) => f.code)).toContain('BINDING_EXPIRED');
+
+    // The gateway's sweep records it and tells both sides, once.
+    const sweep = () => {
+      const at = h().clock.now();
+      return h().app.db.transaction((tx) => expireDue(tx, at, shanghaiToday(at), 'b.binding_id = $2', [binding.bindingId]));
+    };
+    expect(await sweep()).toBe(1);
+    expect(await sweep()).toBe(0);
+    const [row] = await h().app.db.query<{ status: string }>('SELECT status FROM bindings WHERE binding_id = $1', [binding.bindingId]);
+    expect(row?.status).toBe('expired');
+    const toldSharer = (await h().ok('listMessages', {}, user.token)).items.filter((m: { kind: string }) => m.kind === 'binding_expired');
+    expect(toldSharer).toHaveLength(1);
+    expect(toldSharer[0].body).toContain(day(2));
   });
 
   it.skipIf(skip)('a family-account member of consent age is shown only after agreeing', async () => {
