@@ -56,6 +56,9 @@ export const DEMO_PERSONS: DemoPerson[] = [
     p(`sun${index + 1}`, name, '130100', `200${index}-0${(index % 9) + 1}-1${index}`, 500 + index * 2, 'resident', 'active'),
   ),
   p('sunextra', '孙九', '130100', '2009-09-09', 580, 'resident', 'active'),
+  // 周杰's sister 周红 shared with him until an end date that has passed (BINDING_EXPIRED).
+  p('zhouhong', '周红', '130100', '1986-02-02', 313, 'employee', 'active', { balanceFen: 60_000 }),
+  p('zhoujie', '周杰', '130100', '1992-09-09', 413, 'resident', 'active', { phone: '13800000012', verified: true }),
   // A stranger with money who claimed 李娜 as his "spouse": she refused him as not her relative.
   p('qianduoduo', '钱多多', '130100', '1978-10-10', 691, 'employee', 'active', { balanceFen: 500_000 }),
 ];
@@ -66,6 +69,8 @@ export interface DemoBinding {
   relationship: Relationship;
   status: 'active' | 'pending' | 'unbound' | 'declined';
   notMyRelative?: boolean;
+  /** Days before the first start on which the binding ended by its end date. */
+  endedDaysAgo?: number;
 }
 
 export const DEMO_BINDINGS: DemoBinding[] = [
@@ -79,6 +84,7 @@ export const DEMO_BINDINGS: DemoBinding[] = [
   { sharer: 'huangyong', relative: 'huangxiaohong', relationship: 'child', status: 'active' },
   ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ sharer: 'sunli', relative: `sun${n}`, relationship: 'child' as const, status: 'active' as const })),
   { sharer: 'qianduoduo', relative: 'lina', relationship: 'spouse', status: 'declined', notMyRelative: true },
+  { sharer: 'zhouhong', relative: 'zhoujie', relationship: 'sibling', status: 'active', endedDaysAgo: 10 },
 ];
 
 /** 张伟 put his father in his 亲情账户 only: the classic "mutual aid does not work". */
@@ -117,5 +123,6 @@ export const DEMO_GUIDE: Array<{ phone: string; who: string; shows: string }> = 
   { phone: '13800000008', who: '马小龙（秦皇岛，20岁）', shows: '父亲马超的共济申请待他确认（首页“待您确认”）：BINDING_PENDING，可同意、拒绝或选“不是我的亲属”' },
   { phone: '13800000009', who: '黄小红', shows: '父亲黄勇职工医保暂停：SHARER_NOT_ELIGIBLE' },
   { phone: '13800000010', who: '张小明（子女）', shows: '被共济人：看到父亲张伟为他支付的记录' },
+  { phone: '13800000012', who: '周杰（石家庄）', shows: '姐姐周红为他设的共济有效期已过：已到期，诊断 BINDING_EXPIRED' },
   { phone: '13800000011', who: '吴刚（石家庄）', shows: '哥哥吴磊参保唐山，唐山改为仅本统筹区共济：OUT_OF_REGION' },
 ];

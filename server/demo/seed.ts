@@ -5,7 +5,7 @@ import { createInstitution, setPolicy, upsertPersons } from '../usecases/admin';
 import { settle } from '../usecases/settle';
 import { idDigest } from '../store/persons';
 import { notify } from '../store/messages';
-import { refreshPayability } from '../usecases/payabilityWatch';
+import { expireDue, refreshPayability } from '../usecases/payabilityWatch';
 import { shanghaiToday } from '../../src/rules/age';
 import { UNDERTAKING } from '../../src/rules/undertaking';
 import { DEMO_BINDINGS, DEMO_FAMILY_ACCOUNT, DEMO_INSTITUTIONS, DEMO_PERSONS, DEMO_POLICIES, DEMO_SETTLEMENTS } from './cast';
@@ -79,8 +79,8 @@ export async function seedDemo(app: App): Promise<void> {
     const created = new Date(base - (110 - index) * DAY_MS);
     await app.db.query(
       `INSERT INTO bindings (binding_id, sharer_id, relative_id, relationship, status, created_at, confirmed_at,
-         undertaking_version, undertaking_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6)`,
+         undertaking_version, undertaking_at, ends_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6, $9)`,
       [
         id,
         idOf(binding.sharer),
@@ -90,6 +90,7 @@ export async function seedDemo(app: App): Promise<void> {
         created,
         binding.status === 'active' || binding.status === 'unbound' ? created : null,
         UNDERTAKING.version,
+        binding.endedDaysAgo === undefined ? null : shanghaiToday(new Date(base - binding.endedDaysAgo * DAY_MS)),
       ],
     );
     await notify(app.db, created, { personId: idOf(binding.relative) }, binding.status === 'pending' || binding.status === 'declined' ? 'binding_requested' : 'binding_created', {
@@ -137,6 +138,9 @@ export async function seedDemo(app: App): Promise<void> {
       );
     }
   }
+  // Bindings past their end date are expired, and both sides were told on that day.
+  const ended = new Date(base - Math.min(...DEMO_BINDINGS.map((b) => b.endedDaysAgo ?? Infinity)) * DAY_MS);
+  await expireDue(app.db, ended, shanghaiToday(ended), 'true', []);
   // Record what pays today, so that the policy changes below tell whom they stop (SPEC 2.8).
   const before = new Date(base - 31 * DAY_MS);
   await refreshPayability(app.db, before, shanghaiToday(before), 'true', []);

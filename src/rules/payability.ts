@@ -59,6 +59,11 @@ export function effectiveStatus(status: StoredBindingStatus, endsOn: string | nu
  */
 export function ruleBlocker(binding: BindingFacts, patient: InsuredFacts): Exclude<Blocker, 'BALANCE_ZERO' | 'QUOTA_SPENT'> | null {
   if (!isInsured(patient)) return 'NOT_INSURED';
+  return sharerBlocker(binding, patient);
+}
+
+/** The rules on the sharer's side of a binding: the sharer's insurance, then today's policy of the sharer's region. */
+export function sharerBlocker(binding: BindingFacts, patient: Pick<InsuredFacts, 'poolingRegion'>): 'SHARER_NOT_ELIGIBLE' | 'OUT_OF_REGION' | null {
   if (!canShare(binding.sharer)) return 'SHARER_NOT_ELIGIBLE';
   if (!sharingAllowed(binding.sharerPolicy, binding.sharer.poolingRegion, patient.poolingRegion)) return 'OUT_OF_REGION';
   if (!relationshipAllowed(binding.sharerPolicy, binding.relationship)) return 'OUT_OF_REGION';
@@ -183,14 +188,18 @@ export function diagnosePatient(patient: PatientFacts, bindings: readonly Bindin
   }
   if (statuses.includes('pending')) codes.add('BINDING_PENDING');
 
+  // Every finding that applies (SPEC 2.4): the sharers' side is examined even when the
+  // patient's own insurance already stops payment.
   let relationshipOutOfScope = false;
+  const open: BindingFacts[] = [];
   for (const b of bindings) {
     if (effectiveStatus(b.status, b.endsOn, today) !== 'active') continue;
-    const blocker = ruleBlocker(b, patient);
-    if (blocker && blocker !== 'NOT_INSURED') codes.add(blocker);
+    const blocker = sharerBlocker(b, patient);
+    if (blocker) codes.add(blocker);
+    else open.push(b);
     if (blocker === 'OUT_OF_REGION' && !relationshipAllowed(b.sharerPolicy, b.relationship)) relationshipOutOfScope = true;
   }
-  const candidates: Candidate[] = eligible(bindings, patient, today).map((b) => ({
+  const candidates: Candidate[] = open.map((b) => ({
     bindingId: b.bindingId,
     availableFen: b.availableFen,
     allowPartial: b.sharerPolicy.allowPartial,

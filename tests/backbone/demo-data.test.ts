@@ -249,7 +249,7 @@ describe('demo data on pglite', () => {
     expect(records.items.map((r: { amountFen: number; sharer: { name: string } }) => [r.amountFen, r.sharer.name])).toEqual([[9_900, '吴*']]);
   });
 
-  it('13800000012 周杰: his sister's binding passed its end date: 已到期, BINDING_EXPIRED, both were told', async () => {
+  it('13800000012 周杰: the binding his sister set up passed its end date: 已到期, BINDING_EXPIRED, both were told', async () => {
     const token = await login('13800000012');
     expect(await diagnose(token)).toEqual(['BINDING_EXPIRED']);
     expect(guide('13800000012')).toContain('BINDING_EXPIRED');

@@ -282,12 +282,6 @@ describe.each(ADAPTERS)('diagnosis on %s', (adapter) => {
       expect(await codes(user)).toEqual(['NOT_INSURED', 'NO_BINDING']);
     });
 
-    // FIXME(lead): SPEC 2.4 lists every finding that applies ("which of these applies, most likely
-    // first"); here the patient is terminated AND the only sharer's balance is zero, and diagnose
-    // now answers ['NOT_INSURED'] alone. src/rules/payability.ts diagnosePatient: ruleBlocker()
-    // returns NOT_INSURED for the patient before the sharer's facts are looked at, and eligible()
-    // drops the binding, so no BALANCE_ZERO (nor SHARER_NOT_ELIGIBLE / OUT_OF_REGION of other
-    // bindings) is ever listed beside NOT_INSURED. Expected ['NOT_INSURED', 'BALANCE_ZERO'].
     test('lists NOT_INSURED before BALANCE_ZERO', async () => {
       const empty = await worker(0);
       const patient = await h.person();
