@@ -49,34 +49,62 @@ describe.each(ADAPTERS)('privacy of ID numbers on %s', (adapter) => {
     const unregistered: TestPerson = { idNumber: makeIdNumber('130100', '1990-09-09', 901), name: '王五', poolingRegion: '130100', birthDate: '1990-09-09' };
     people.push(worker, spouse, child, father, stranger, unregistered);
 
-    // Identity: success, mismatch, malformed (a typo in the worker's own number), in use.
+    // Identity: mismatch, malformed (a typo in the worker's own number), no proof, face check, in use.
     const user = await h.user();
     expectCode(await h.call('verifyIdentity', { name: '张三', idNumber: worker.idNumber }, user.token), 'IDENTITY_MISMATCH');
     expectCode(await h.call('verifyIdentity', { name: worker.name, idNumber: typoOf(worker.idNumber) }, user.token), 'INVALID_ID_NUMBER');
-    expectCode(await h.call('verifyIdentity', { name: worker.name, idNumber: ` ${worker.idNumber.toLowerCase()} ` }, user.token), 'ok');
-    expectCode(await h.call('verifyIdentity', { name: worker.name, idNumber: worker.idNumber }, (await h.user()).token), 'IDENTITY_IN_USE');
+    const spaced = { name: worker.name, idNumber: ` ${worker.idNumber.toLowerCase()} ` };
+    expectCode(await h.call('verifyIdentity', spaced, user.token), 'PROOF_REQUIRED');
+    expectCode(await h.call('startFaceCheck', { name: '张三', idNumber: worker.idNumber }, user.token), 'IDENTITY_MISMATCH');
+    expectCode(await h.call('startFaceCheck', { name: worker.name, idNumber: typoOf(worker.idNumber) }, user.token), 'INVALID_ID_NUMBER');
+    const check = await h.call<{ faceCheckId: string }>('startFaceCheck', spaced, user.token);
+    expectCode(check, 'ok');
+    const faceCheckId = check.ok ? check.data.faceCheckId : '';
+    expectCode(await h.call('verifyIdentity', { ...spaced, faceCheckId }, user.token), 'ok');
+    expectCode(await h.call('verifyIdentity', { ...spaced, faceCheckId }, (await h.user()).token), 'FACE_CHECK_FAILED');
+    // The registry phone meets a person held through a face check.
+    expectCode(await h.call('verifyIdentity', { name: worker.name, idNumber: worker.idNumber }, await h.login(worker.phone!)), 'IDENTITY_IN_USE');
     expectCode(await h.call('me', {}, user.token), 'ok');
 
     // Binding: success and every kind of refusal that names a person.
     const bind = (person: TestPerson, relationship: string, name = person.name) =>
-      h.call<{ binding: { bindingId: string } }>('bindRelative', { name, idNumber: person.idNumber, relationship }, user.token);
+      h.call<{ binding: { bindingId: string } }>('bindRelative', { name, idNumber: person.idNumber, relationship, acceptUndertaking: true }, user.token);
+    expectCode(await h.call('bindRelative', { name: spouse.name, idNumber: spouse.idNumber, relationship: 'spouse' }, user.token), 'UNDERTAKING_REQUIRED');
     const spouseBinding = await bind(spouse, 'spouse');
     const childBinding = await bind(child, 'child');
     expectCode(spouseBinding, 'ok');
     expectCode(childBinding, 'ok');
-    expectCode(await bind(spouse, 'spouse'), 'ALREADY_BOUND');
+    // Both are adults: they confirm (SPEC 2.6), before anything is paid.
+    const spouseUser = await h.user(spouse);
+    const childUser = await h.user(child);
+    for (const [binding, token] of [[spouseBinding, spouseUser.token], [childBinding, childUser.token]] as const) {
+      expectCode(await h.call('confirmBinding', { bindingId: binding.ok ? binding.data.binding.bindingId : '' }, token), 'ok');
+    }
+    expectCode(await bind(spouse, 'sibling'), 'ALREADY_BOUND');
+    expectCode(await bind(father, 'spouse', '张建'), 'RELATIONSHIP_IMPOSSIBLE'); // a second spouse
+    // A stranger's request refused as "not my relative", then blocked.
+    const brother = await h.person({ name: '赵六', birthDate: '1977-07-07' });
+    people.push(brother);
+    const refused = await bind(brother, 'sibling');
+    const brotherUser = await h.user(brother);
+    expectCode(await h.call('declineBinding', { bindingId: refused.ok ? refused.data.binding.bindingId : '', notMyRelative: true }, brotherUser.token), 'ok');
+    expectCode(await bind(brother, 'sibling'), 'BINDING_BLOCKED');
     expectCode(await bind(worker, 'sibling'), 'SELF_BINDING');
     expectCode(await bind(father, 'child'), 'RELATIONSHIP_IMPOSSIBLE');
     expectCode(await bind(father, 'parent', '张建'), 'RELATIVE_NOT_INSURED');
     expectCode(await bind(unregistered, 'sibling'), 'RELATIVE_NOT_INSURED');
     expectCode(await bind(stranger, 'sibling'), 'OUT_OF_REGION');
-    expectCode(await h.call('bindRelative', { name: '某人', idNumber: typoOf(father.idNumber), relationship: 'parent' }, user.token), 'INVALID_ID_NUMBER');
+    expectCode(await h.call('bindRelative', { name: '某人', idNumber: typoOf(father.idNumber), relationship: 'parent', acceptUndertaking: true }, user.token), 'INVALID_ID_NUMBER');
 
     // Family account (亲情账户) for the father: add, list, show the code.
     const member = await h.call<{ member: { memberId: string } }>('addFamilyAccount', { name: father.name, idNumber: father.idNumber, relationship: 'parent' }, user.token);
     expectCode(member, 'ok');
     const memberId = member.ok ? member.data.member.memberId : '';
     expectCode(await h.call('listFamilyAccount', {}, user.token), 'ok');
+    expectCode(await h.call('showFamilyCode', { memberId }, user.token), 'FORBIDDEN'); // until he agrees
+    const fatherUser = await h.user(father);
+    expectCode(await h.call('listFamilyAccount', {}, fatherUser.token), 'ok');
+    expectCode(await h.call('confirmFamilyMember', { memberId }, fatherUser.token), 'ok');
     expectCode(await h.call('showFamilyCode', { memberId }, user.token), 'ok');
 
     // Settlement and refund, with their errors.
@@ -95,10 +123,10 @@ describe.each(ADAPTERS)('privacy of ID numbers on %s', (adapter) => {
     expectCode(await h.call('refund', { serialNo: 'P-1', refundSerialNo: 'PR-2', amountFen: 20_000 }, inst.key), 'REFUND_EXCEEDS_PAID');
     expectCode(await h.call('refund', { serialNo: 'P-9', refundSerialNo: 'PR-3', amountFen: 1 }, inst.key), 'NOT_FOUND');
 
-    // Lists and diagnosis, as the sharer and as the relatives.
-    const spouseUser = await h.user(spouse);
-    const childUser = await h.user(child);
-    for (const token of [user.token, spouseUser.token, childUser.token]) {
+    // Lists, messages and diagnosis, as the sharer and as the relatives.
+    for (const token of [user.token, spouseUser.token, childUser.token, fatherUser.token, brotherUser.token]) {
+      expectCode(await h.call('listMessages', {}, token), 'ok');
+      expectCode(await h.call('markMessagesRead', {}, token), 'ok');
       expectCode(await h.call('listMembers', {}, token), 'ok');
       expectCode(await h.call('listRecords', { role: 'sharer' }, token), 'ok');
       expectCode(await h.call('listRecords', { role: 'relative', limit: 1 }, token), 'ok');
@@ -112,6 +140,8 @@ describe.each(ADAPTERS)('privacy of ID numbers on %s', (adapter) => {
     expectCode(await h.call('unbindRelative', { bindingId: spouseBindingId }, user.token), 'ok');
     expectCode(await h.call('listRecords', { role: 'sharer', bindingId: spouseBindingId }, user.token), 'ok');
     expectCode(await h.call('diagnose', {}, spouseUser.token), 'ok');
+    expectCode(await h.call('listMessages', { unreadOnly: true }, spouseUser.token), 'ok');
+    expectCode(await h.call('logout', { all: true }, spouseUser.token), 'ok');
 
     // Operator errors that quote rows of the registry sync.
     const row = { idNumber: stranger.idNumber, name: '周敏', insuranceType: 'resident', status: 'active', poolingRegion: '110100' };
