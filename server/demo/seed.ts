@@ -145,4 +145,6 @@ export async function seedDemo(app: App): Promise<void> {
   const before = new Date(base - 31 * DAY_MS);
   await refreshPayability(app.db, before, shanghaiToday(before), 'true', []);
   for (const policy of DEMO_POLICIES) await setPolicy(at(30), policy);
+  // The demo's history happened before the first start: its notices count as delivered then.
+  await app.db.query('UPDATE messages SET dispatched_at = created_at WHERE dispatched_at IS NULL');
 }
