@@ -267,7 +267,7 @@ describe.each(ADAPTERS)('settlement on %s', (adapter) => {
     await h.ok('setPolicy', { scope: region, consentFromAge: 16 }, h.adminKey);
     const patient = await h.person({ birthDate: '1995-01-01', poolingRegion: region });
     const payer = await sharer(h, 10_000, { poolingRegion: region });
-    const binding = await h.bind(payer.user, patient, 'child');
+    const binding = await h.bind(payer.user, patient, 'child', { confirm: false });
     expect(binding.status).toBe('pending');
     const pending = await settle(h, patient, 1_000);
     expect(pending).toMatchObject({ acctMulaidPay: 0, cashPay: 1_000, mulaidFailure: 'NO_SHARER' });

@@ -57,6 +57,11 @@ const optionalId: FieldSpec = { ...objectId, optional: true };
 const amount: FieldSpec = { bad: NOT_AMOUNT };
 const serial: FieldSpec = { bad: text('', 'has space', '流水号', 'x'.repeat(65), 'tab\tbed', 'line\n') };
 const enumOf = (...bad: unknown[]): FieldSpec => ({ bad: text('', ...bad) });
+const flag: FieldSpec = { bad: ['true', 'false', 1, 0, null, {}, [], [true], HUGE], optional: true };
+const cursor: FieldSpec = { bad: text('', 'has space', '%%%', 'x'.repeat(201)), optional: true };
+const limit: FieldSpec = { bad: [0, -1, 101, 1.5, NaN, Infinity, '10', null, true, {}, [10]], optional: true };
+/** A day within a binding's longest end date (20 years) from the test clock's 2026-03-15. */
+const ENDS_ON = '2030-06-30';
 
 const VALID_PERSON = { idNumber: makeIdNumber('130100', '1980-05-05', 555), name: '验证人', insuranceType: 'employee', status: 'active', poolingRegion: '130100', balanceFen: 100 };
 
@@ -69,8 +74,38 @@ const SPECS: Record<string, FunctionSpec> = {
   myPolicy: { valid: {}, fields: {} },
   listMembers: { valid: {}, fields: {} },
   listFamilyAccount: { valid: {}, fields: {} },
-  verifyIdentity: { valid: { name: '张三', idNumber: UNKNOWN_ID }, fields: { name: personName, idNumber } },
-  bindRelative: { valid: { name: '张三', idNumber: UNKNOWN_ID, relationship: 'child' }, fields: { name: personName, idNumber, relationship } },
+  verifyIdentity: {
+    valid: { name: '张三', idNumber: UNKNOWN_ID, faceCheckId: UUID },
+    fields: { name: personName, idNumber, faceCheckId: optionalId },
+  },
+  startFaceCheck: { valid: { name: '张三', idNumber: UNKNOWN_ID }, fields: { name: personName, idNumber } },
+  logout: { valid: { all: false }, fields: { all: flag } },
+  bindRelative: {
+    valid: { name: '张三', idNumber: UNKNOWN_ID, relationship: 'child', acceptUndertaking: true, endsOn: ENDS_ON },
+    fields: {
+      name: personName,
+      idNumber,
+      relationship,
+      // Absent or false is UNDERTAKING_REQUIRED (a rule), not malformed: only other types are INVALID_INPUT.
+      acceptUndertaking: flag,
+      endsOn: { bad: text('', '2030-02-30', '2030/01/01', '20300101', '1899-12-31'), optional: true },
+    },
+    more: [
+      { what: 'an end date today', event: { name: '张三', idNumber: UNKNOWN_ID, relationship: 'child', acceptUndertaking: true, endsOn: '2026-03-15' }, field: 'endsOn' },
+      { what: 'an end date in the past', event: { name: '张三', idNumber: UNKNOWN_ID, relationship: 'child', acceptUndertaking: true, endsOn: '2025-12-31' }, field: 'endsOn' },
+      { what: 'an end date more than 20 years away', event: { name: '张三', idNumber: UNKNOWN_ID, relationship: 'child', acceptUndertaking: true, endsOn: '2046-03-16' }, field: 'endsOn' },
+    ],
+  },
+  declineBinding: { valid: { bindingId: UUID, notMyRelative: true }, fields: { bindingId: objectId, notMyRelative: flag } },
+  listMessages: { valid: { cursor: 'abc', limit: 10, unreadOnly: true }, fields: { cursor, limit, unreadOnly: flag } },
+  markMessagesRead: {
+    valid: { messageIds: [UUID] },
+    fields: {
+      messageIds: { bad: [42, true, null, {}, 'x', UUID, HUGE, Array.from({ length: 101 }, () => UUID)], optional: true },
+      'messageIds.0': objectId,
+    },
+  },
+  confirmFamilyMember: { valid: { memberId: UUID }, fields: { memberId: objectId } },
   addFamilyAccount: { valid: { name: '张三', idNumber: UNKNOWN_ID, relationship: 'parent' }, fields: { name: personName, idNumber, relationship } },
   confirmBinding: { valid: { bindingId: UUID }, fields: { bindingId: objectId } },
   unbindRelative: { valid: { bindingId: UUID }, fields: { bindingId: objectId } },
@@ -83,8 +118,8 @@ const SPECS: Record<string, FunctionSpec> = {
       bindingId: optionalId,
       from: { bad: text('', '2025-02-30', '2025/01/01', '20250101', '2025-1-1'), optional: true },
       to: { bad: text('', '2025-13-01', 'today'), optional: true },
-      cursor: { bad: text('', 'has space', '%%%', 'x'.repeat(201)), optional: true },
-      limit: { bad: [0, -1, 101, 1.5, NaN, Infinity, '10', null, true, {}, [10]], optional: true },
+      cursor,
+      limit,
     },
     more: [
       { what: 'a period that ends before it starts', event: { from: '2025-02-01', to: '2025-01-31' }, field: 'to' },
