@@ -23,6 +23,8 @@ export default defineAppConfig({
       pages: ['messages/index'],
     },
   ],
+  // WeChat injects a page's components when the page is rendered, not all at launch.
+  lazyCodeLoading: 'requiredComponents',
   window: {
     backgroundTextStyle: 'dark',
     backgroundColor: '#f5f6f8',
