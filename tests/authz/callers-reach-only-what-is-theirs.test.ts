@@ -23,7 +23,16 @@ const FUNCTION_NAMES = readdirSync(CLOUDFUNCTIONS_DIR, { withFileTypes: true })
 const MAINS = await loadCloudFunctions();
 
 /** Refusals: authentication and ownership, and the SPEC rules that stand before them (each row says which). */
-const REFUSALS: Outcome[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'NOT_VERIFIED', 'IDENTITY_IN_USE', 'SHARER_NOT_EMPLOYEE', 'OUT_OF_REGION'];
+const REFUSALS: Outcome[] = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'NOT_VERIFIED',
+  'IDENTITY_IN_USE',
+  'PROOF_REQUIRED',
+  'SHARER_NOT_EMPLOYEE',
+  'OUT_OF_REGION',
+];
 
 /** Anything shaped like a full ID number. */
 const ID_SHAPE = /\d{17}[\dXx]/;
@@ -93,9 +102,10 @@ describe.each(ADAPTERS)('callers on %s', (adapter) => {
   const outcomeOf = (envelope: Envelope): string => (envelope.ok ? 'ok' : envelope.error.code);
 
   const cells = MATRIX.flatMap((row) => CALLERS.map((caller) => ({ ...row, caller, expected: row.expect[caller] })));
-  test.each(cells)('$fn ($what) by $caller: $expected', async ({ fn, event, caller, expected }) => {
+  test.each(cells)('$fn ($what) by $caller: $expected', async ({ fn, event, bearer, caller, expected }) => {
     const h = harness();
-    const envelope = await h.call(fn, await event(w, caller), w.bearers[caller]);
+    const token = bearer ? await bearer(w, caller) : w.bearers[caller];
+    const envelope = await h.call(fn, await event(w, caller), token);
     expect(outcomeOf(envelope), JSON.stringify(envelope).slice(0, 300)).toBe(expected);
     expect(envelopeProblems(envelope)).toEqual([]);
     expect(leaks(envelope, caller)).toEqual([]);
@@ -103,6 +113,11 @@ describe.each(ADAPTERS)('callers on %s', (adapter) => {
       // A bearer sent along never makes the new session someone else's.
       const { user } = envelope.data as { user: { userId: string } };
       expect(Object.values(w.users).map((u) => u.userId)).not.toContain(user.userId);
+    }
+    if (fn === 'logout' && envelope.ok) {
+      // The ended session is refused from now on; the caller's session of the world still works.
+      expect(outcomeOf(await h.call('me', {}, token))).toBe('UNAUTHENTICATED');
+      expect(outcomeOf(await h.call('me', {}, w.bearers[caller]))).toBe('ok');
     }
   });
 

@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { makeIdNumber } from '../../server/demo/idNumbers';
 import type { ErrorCode } from '../../src/rules/errorCodes';
 import type { Harness, TestPerson, TestUser } from '../support/harness';
@@ -13,8 +13,9 @@ import type { Harness, TestPerson, TestUser } from '../support/harness';
 export const CALLERS = [
   'none', // no Authorization at all
   'garbage', // a bearer that is no token
-  'forged', // a session token of the sharer signed with another secret
-  'expired', // a correctly signed session token of the sharer that has expired
+  'forged', // a session token of the sharer's live session, signed with another secret
+  'expired', // a correctly signed token of the sharer's live session that has expired
+  'ended', // a session token of the sharer whose session logout ended (SPEC 2.13)
   'unverified', // a logged-in user who has not verified their identity
   'other', // another worker, with bindings, a family account and records of his own
   'relative', // the relative of the sharer's binding
@@ -52,6 +53,7 @@ export const VISIBLE: Record<Caller, { names: PersonKey[]; maskedIds: PersonKey[
   garbage: { names: [], maskedIds: [] },
   forged: { names: [], maskedIds: [] },
   expired: { names: [], maskedIds: [] },
+  ended: { names: [], maskedIds: [] },
   unverified: { names: [], maskedIds: [] },
   other: { names: ['other', 'otherRelative', 'otherMember'], maskedIds: ['other', 'otherRelative', 'otherMember'] },
   // A relative sees the sharer's name masked (SPEC 2.3), the masked ID number as listed.
@@ -70,6 +72,8 @@ export interface Row {
   what: string;
   /** The event this caller sends; may create what an allowed caller needs (a fresh binding to end). */
   event: (w: World, caller: Caller) => unknown;
+  /** The bearer this caller sends, when not its own of the world (logout ends a fresh session of the caller's user). */
+  bearer?: (w: World, caller: Caller) => Promise<string | undefined>;
   expect: Record<Caller, Outcome>;
 }
 
@@ -78,7 +82,7 @@ const UNAUTH = 'UNAUTHENTICATED' as const;
 /** A user function: only session tokens of real users get past the authentication. */
 function userRow(outcomes: Record<'unverified' | 'other' | 'relative' | 'sharer', Outcome>): Record<Caller, Outcome> {
   return {
-    none: UNAUTH, garbage: UNAUTH, forged: UNAUTH, expired: UNAUTH,
+    none: UNAUTH, garbage: UNAUTH, forged: UNAUTH, expired: UNAUTH, ended: UNAUTH,
     instA: UNAUTH, instB: UNAUTH, instForged: UNAUTH, instOld: UNAUTH, operator: UNAUTH,
     ...outcomes,
   };
@@ -87,7 +91,7 @@ function userRow(outcomes: Record<'unverified' | 'other' | 'relative' | 'sharer'
 /** An institution function: only a real institution key gets past the authentication. */
 function institutionRow(outcomes: Record<'instA' | 'instB', Outcome>): Record<Caller, Outcome> {
   return {
-    none: UNAUTH, garbage: UNAUTH, forged: UNAUTH, expired: UNAUTH, unverified: UNAUTH, other: UNAUTH,
+    none: UNAUTH, garbage: UNAUTH, forged: UNAUTH, expired: UNAUTH, ended: UNAUTH, unverified: UNAUTH, other: UNAUTH,
     relative: UNAUTH, sharer: UNAUTH, instForged: UNAUTH, instOld: UNAUTH, operator: UNAUTH,
     ...outcomes,
   };
@@ -96,7 +100,7 @@ function institutionRow(outcomes: Record<'instA' | 'instB', Outcome>): Record<Ca
 /** An operator function: ADMIN_KEY only. */
 function operatorRow(): Record<Caller, Outcome> {
   return {
-    none: UNAUTH, garbage: UNAUTH, forged: UNAUTH, expired: UNAUTH, unverified: UNAUTH, other: UNAUTH,
+    none: UNAUTH, garbage: UNAUTH, forged: UNAUTH, expired: UNAUTH, ended: UNAUTH, unverified: UNAUTH, other: UNAUTH,
     relative: UNAUTH, sharer: UNAUTH, instA: UNAUTH, instB: UNAUTH, instForged: UNAUTH, instOld: UNAUTH, operator: 'ok',
   };
 }
@@ -112,6 +116,21 @@ async function freshPerson(w: World, options: { region?: string; birthDate?: str
 }
 
 const personEvent = (p: TestPerson, relationship: string) => ({ name: p.name, idNumber: p.idNumber, relationship });
+/** A bindRelative event, the undertaking accepted (SPEC 2.1). */
+const bindEvent = (p: TestPerson, relationship: string) => ({ ...personEvent(p, relationship), acceptUndertaking: true });
+
+/** A new verified employee in 石家庄, who asks the world's relative for something. */
+async function newcomer(w: World): Promise<TestUser> {
+  return w.h.user(await w.h.employee(5_000, { birthDate: '1974-04-04' }));
+}
+
+/** The world's users by caller, for the rows that need a fresh session of the same user. */
+const USER_PHONES: Partial<Record<Caller, (w: World) => string>> = {
+  unverified: (w) => w.users.unverified.phone,
+  other: (w) => w.users.other.phone,
+  relative: (w) => w.users.relative.phone,
+  sharer: (w) => w.users.sharer.phone,
+};
 
 export const MATRIX: Row[] = [
   // Public: the same answer to everyone, and never as someone else.
@@ -136,16 +155,54 @@ export const MATRIX: Row[] = [
   { fn: 'listFamilyAccount', what: 'my family account', event: () => ({}), expect: userRow({ unverified: 'NOT_VERIFIED', other: 'ok', relative: 'ok', sharer: 'ok' }) },
   {
     fn: 'verifyIdentity',
-    what: 'the sharer\'s identity',
+    what: 'the sharer\'s identity, by name and ID number only',
     event: (w) => ({ name: w.persons.sharer.name, idNumber: w.persons.sharer.idNumber }),
-    // Only the sharer himself; a verified user cannot switch; an unverified one learns it is taken.
-    expect: userRow({ unverified: 'IDENTITY_IN_USE', other: 'FORBIDDEN', relative: 'FORBIDDEN', sharer: 'ok' }),
+    // Only the sharer himself (his registry phone); a verified user cannot switch; an unverified one has no proof (SPEC 2.7).
+    expect: userRow({ unverified: 'PROOF_REQUIRED', other: 'FORBIDDEN', relative: 'FORBIDDEN', sharer: 'ok' }),
   },
+  {
+    fn: 'startFaceCheck',
+    what: 'a face check of the sharer (it proves nothing until the face passes)',
+    event: (w) => ({ name: w.persons.sharer.name, idNumber: w.persons.sharer.idNumber }),
+    expect: userRow({ unverified: 'ok', other: 'ok', relative: 'ok', sharer: 'ok' }),
+  },
+  {
+    fn: 'logout',
+    what: 'a fresh session of the caller\'s own user',
+    event: () => ({}),
+    bearer: async (w, caller) => {
+      const phone = USER_PHONES[caller]?.(w);
+      return phone ? w.h.login(phone) : w.bearers[caller];
+    },
+    expect: userRow({ unverified: 'ok', other: 'ok', relative: 'ok', sharer: 'ok' }),
+  },
+  { fn: 'listMessages', what: 'my messages', event: () => ({}), expect: userRow({ unverified: 'ok', other: 'ok', relative: 'ok', sharer: 'ok' }) },
+  { fn: 'markMessagesRead', what: 'all my messages', event: () => ({}), expect: userRow({ unverified: 'ok', other: 'ok', relative: 'ok', sharer: 'ok' }) },
   {
     fn: 'bindRelative',
     what: 'a new relative in Hebei',
-    event: async (w) => personEvent(await freshPerson(w), 'sibling'),
+    event: async (w) => bindEvent(await freshPerson(w), 'sibling'),
     expect: userRow({ unverified: 'NOT_VERIFIED', other: 'OUT_OF_REGION', relative: 'SHARER_NOT_EMPLOYEE', sharer: 'ok' }),
+  },
+  {
+    fn: 'declineBinding',
+    what: 'a request to the relative (a fresh pending one for her), else the sharer–relative binding',
+    event: async (w, caller) => {
+      if (caller === 'relative') return { bindingId: (await w.h.bind(await newcomer(w), w.persons.relative, 'sibling', { confirm: false })).bindingId };
+      return { bindingId: w.bindings.main };
+    },
+    expect: userRow({ unverified: 'NOT_VERIFIED', other: 'NOT_FOUND', relative: 'ok', sharer: 'FORBIDDEN' }),
+  },
+  {
+    fn: 'confirmFamilyMember',
+    what: 'an invitation to the relative\'s (a fresh one for her), else the sharer\'s family-account member',
+    event: async (w, caller) => {
+      if (caller !== 'relative') return { memberId: w.members.main };
+      const { member } = await w.h.ok('addFamilyAccount', personEvent(w.persons.relative, 'sibling'), (await newcomer(w)).token);
+      return { memberId: member.memberId };
+    },
+    // The owner does not answer for the member: to him it is no invitation of his (NOT_FOUND).
+    expect: userRow({ unverified: 'NOT_VERIFIED', other: 'NOT_FOUND', relative: 'ok', sharer: 'NOT_FOUND' }),
   },
   {
     fn: 'addFamilyAccount',
@@ -164,10 +221,7 @@ export const MATRIX: Row[] = [
     what: 'the sharer–relative binding (a fresh one of their own for the parties)',
     event: async (w, caller) => {
       if (caller === 'sharer') return { bindingId: (await w.h.bind(w.users.sharer, await freshPerson(w), 'sibling')).bindingId };
-      if (caller === 'relative') {
-        const second = await w.h.user(await w.h.employee(5_000, { birthDate: '1974-04-04' }));
-        return { bindingId: (await w.h.bind(second, w.persons.relative, 'sibling')).bindingId };
-      }
+      if (caller === 'relative') return { bindingId: (await w.h.bind(await newcomer(w), w.persons.relative, 'sibling')).bindingId };
       return { bindingId: w.bindings.main };
     },
     expect: userRow({ unverified: 'NOT_VERIFIED', other: 'NOT_FOUND', relative: 'ok', sharer: 'ok' }),
@@ -263,6 +317,8 @@ export const FOREIGN_OBJECTS: Array<{ object: string; parties: Caller[]; cases: 
     parties: ['sharer', 'relative'],
     cases: [
       { fn: 'confirmBinding', event: (w) => ({ bindingId: w.bindings.main }) },
+      { fn: 'declineBinding', event: (w) => ({ bindingId: w.bindings.main }) },
+      { fn: 'declineBinding', event: (w) => ({ bindingId: w.bindings.main, notMyRelative: true }) },
       { fn: 'unbindRelative', event: (w) => ({ bindingId: w.bindings.main }) },
       { fn: 'diagnose', event: (w) => ({ bindingId: w.bindings.main }) },
       { fn: 'listRecords', event: (w) => ({ bindingId: w.bindings.main, role: 'sharer' }) },
@@ -274,6 +330,7 @@ export const FOREIGN_OBJECTS: Array<{ object: string; parties: Caller[]; cases: 
     parties: ['other'],
     cases: [
       { fn: 'confirmBinding', event: (w) => ({ bindingId: w.bindings.other }) },
+      { fn: 'declineBinding', event: (w) => ({ bindingId: w.bindings.other, notMyRelative: true }) },
       { fn: 'unbindRelative', event: (w) => ({ bindingId: w.bindings.other }) },
       { fn: 'diagnose', event: (w) => ({ bindingId: w.bindings.other, amountFen: 1 }) },
       { fn: 'listRecords', event: (w) => ({ bindingId: w.bindings.other, role: 'sharer' }) },
@@ -286,6 +343,7 @@ export const FOREIGN_OBJECTS: Array<{ object: string; parties: Caller[]; cases: 
     cases: [
       { fn: 'removeFamilyAccount', event: (w) => ({ memberId: w.members.main }) },
       { fn: 'showFamilyCode', event: (w) => ({ memberId: w.members.main }) },
+      { fn: 'confirmFamilyMember', event: (w) => ({ memberId: w.members.main }) },
       { fn: 'diagnose', event: (w) => ({ memberId: w.members.main }) },
     ],
   },
@@ -295,6 +353,7 @@ export const FOREIGN_OBJECTS: Array<{ object: string; parties: Caller[]; cases: 
     cases: [
       { fn: 'removeFamilyAccount', event: (w) => ({ memberId: w.members.other }) },
       { fn: 'showFamilyCode', event: (w) => ({ memberId: w.members.other }) },
+      { fn: 'confirmFamilyMember', event: (w) => ({ memberId: w.members.other }) },
       { fn: 'diagnose', event: (w) => ({ memberId: w.members.other }) },
     ],
   },
@@ -333,6 +392,9 @@ export async function buildWorld(h: Harness): Promise<World> {
   const otherBinding = (await h.bind(users.other, otherRelative, 'child')).bindingId;
   const memberMain = (await h.ok('addFamilyAccount', personEvent(member, 'parent'), users.sharer.token)).member.memberId as string;
   const memberOther = (await h.ok('addFamilyAccount', personEvent(otherMember, 'parent'), users.other.token)).member.memberId as string;
+  // Both members are of consent age: they agree to be shown (SPEC 2.8).
+  await h.ok('confirmFamilyMember', { memberId: memberMain }, await h.tokenOf(member));
+  await h.ok('confirmFamilyMember', { memberId: memberOther }, await h.tokenOf(otherMember));
   const a = await h.institution('AUTHZ-A');
   const b = await h.institution('AUTHZ-B');
   // The operator replaces institution C's key (createInstitution again): the first key must stop working.
@@ -344,10 +406,14 @@ export async function buildWorld(h: Harness): Promise<World> {
   if (settleA.acctMulaidPay !== 5_000 || settleB.acctMulaidPay !== 7_000) throw new Error('the world\'s settlements were not paid by mutual aid');
 
   const now = Math.floor(h.clock.now().getTime() / 1000);
-  const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(users.sharer.userId).setIssuer('yibao-gongji')
+  // Both name the sharer's live session: only the signature, or only the expiry, is wrong.
+  const { sid } = decodeJwt(users.sharer.token);
+  const forged = await new SignJWT({ sid }).setProtectedHeader({ alg: 'HS256' }).setSubject(users.sharer.userId).setIssuer('yibao-gongji')
     .setIssuedAt(now).setExpirationTime(now + 3600).sign(new TextEncoder().encode('x'.repeat(40)));
-  const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(users.sharer.userId).setIssuer('yibao-gongji')
+  const expired = await new SignJWT({ sid }).setProtectedHeader({ alg: 'HS256' }).setSubject(users.sharer.userId).setIssuer('yibao-gongji')
     .setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(h.app.keys.session);
+  const ended = await h.login(sharer.phone!);
+  await h.ok('logout', {}, ended);
 
   return {
     h,
@@ -363,6 +429,7 @@ export async function buildWorld(h: Harness): Promise<World> {
       garbage: 'garbage',
       forged,
       expired,
+      ended,
       unverified: users.unverified.token,
       other: users.other.token,
       relative: users.relative.token,
