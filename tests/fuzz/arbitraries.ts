@@ -299,6 +299,11 @@ export interface Pools {
   memberIds: string[];
   serials: string[];
   cursors: string[];
+  /** Face checks the world's worker opened (verifyIdentity's faceCheckId). */
+  faceCheckIds: string[];
+  /** The worker's messages, and a cursor of his message centre. */
+  messageIds: string[];
+  messageCursors: string[];
 }
 
 /** Dates around and beyond every edge: year 0, negative years, 10000, impossible days. */
@@ -338,6 +343,13 @@ export function eventSpecs(pools: Pools): Record<string, EventSpec> {
   const serial = textField(fc.oneof(fc.constantFrom(...pools.serials), fc.stringMatching(/^[\x21-\x7e]{1,64}$/)));
   const date = (optional: boolean): FieldSpec => ({ valid: fc.constantFrom('2026-01-01', '2026-03-15', '2025-12-31'), nearMiss: fc.oneof(anyDateText, textNearMiss(anyDateText)), optional });
   const int = (min: number, max: number, optional = true) => numberField(fc.integer({ min, max }), optional);
+  const flag = (optional = true): FieldSpec => ({ valid: fc.boolean(), nearMiss: fc.constantFrom('true', 'false', 1, 0, [true], { value: true }, null), optional });
+  /** A binding's end date: after the world's today (2026-03-15) and within 20 years, or near misses of any date. */
+  const endsOn: FieldSpec = {
+    valid: fc.constantFrom('2026-03-16', '2026-12-31', '2030-06-30', '2046-03-15'),
+    nearMiss: fc.oneof(anyDateText, textNearMiss(anyDateText), fc.constantFrom('2026-03-15', '2025-12-31', '2046-03-16')),
+    optional: true,
+  };
   const registryRow: EventSpec = {
     // Rows of numbers nobody else uses: a fuzzed sync must not rewrite the people of the world.
     idNumber: textField(fc.constantFrom('11010519491231002X', '650102199001010017', '650102199001010025')),
@@ -356,8 +368,39 @@ export function eventSpecs(pools: Pools): Record<string, EventSpec> {
     myPolicy: {},
     listMembers: {},
     listFamilyAccount: {},
-    verifyIdentity: { name: personName, idNumber },
-    bindRelative: { name: personName, idNumber, relationship },
+    verifyIdentity: { name: personName, idNumber, faceCheckId: objectId(pools.faceCheckIds, true) },
+    startFaceCheck: { name: personName, idNumber },
+    logout: { all: flag() },
+    listMessages: {
+      cursor: { valid: fc.constantFrom(...pools.messageCursors), nearMiss: fc.oneof(craftedCursor, textNearMiss(fc.constantFrom(...pools.messageCursors))), optional: true },
+      limit: int(1, 100),
+      unreadOnly: flag(),
+    },
+    markMessagesRead: {
+      messageIds: {
+        valid: fc.array(objectId(pools.messageIds).valid, { maxLength: 5 }),
+        nearMiss: fc.oneof(
+          fc.tuple(fc.array(objectId(pools.messageIds).valid, { minLength: 1, maxLength: 4 }), objectId(pools.messageIds).nearMiss, fc.nat()).map(([ids, bad, i]) => {
+            const copy: unknown[] = [...ids];
+            copy[i % copy.length] = bad;
+            return copy;
+          }),
+          objectId(pools.messageIds).valid, // one id where an array belongs
+          fc.constant(Array.from({ length: 101 }, () => pools.messageIds[0])),
+        ),
+        optional: true,
+      },
+    },
+    // The undertaking is drawn accepted, so that an event with one broken field reaches the checks behind it.
+    bindRelative: {
+      name: personName,
+      idNumber,
+      relationship,
+      acceptUndertaking: { valid: fc.constant(true), nearMiss: fc.constantFrom('true', 1, 0, [true], { value: true }, null, false) },
+      endsOn,
+    },
+    declineBinding: { bindingId: objectId(pools.bindingIds), notMyRelative: flag() },
+    confirmFamilyMember: { memberId: objectId(pools.memberIds) },
     addFamilyAccount: { name: personName, idNumber, relationship },
     confirmBinding: { bindingId: objectId(pools.bindingIds) },
     unbindRelative: { bindingId: objectId(pools.bindingIds) },

@@ -115,6 +115,15 @@ export interface FuzzWorld {
   bearers: Record<AuthKind, string | undefined>;
   /** Every full ID number of the world. */
   idNumbers: string[];
+  /**
+   * A session of a user of its own for `logout`, so that a fuzzed logout that is accepted ends
+   * it and not the worker's: after such a logout, `renewLeaver()` logs a new user in (before the
+   * next look at the tables, since the logout was accepted).
+   */
+  leaver: { token: string };
+  renewLeaver(): Promise<void>;
+  /** The bearer of the right kind for a function (the leaver's for logout). */
+  bearerFor(name: string, auth: AuthKind): string | undefined;
 }
 
 /**
@@ -132,6 +141,10 @@ export async function buildFuzzWorld(h: Harness): Promise<FuzzWorld> {
   const spouseBinding = await h.bind(worker, spouse, 'spouse');
   const childBinding = await h.bind(worker, child, 'child');
   const { member } = await h.ok('addFamilyAccount', { name: father.name, idNumber: father.idNumber, relationship: 'parent' }, worker.token);
+  // The father agrees to be shown (SPEC 2.8), so that showFamilyCode reaches its code.
+  await h.ok('confirmFamilyMember', { memberId: member.memberId }, await h.tokenOf(father));
+  // A face check of the worker by himself, for verifyIdentity's faceCheckId.
+  const faceCheckId = await h.faceCheck(worker.token, sharer);
   const inst = await h.institution('ZZFUZZA01');
   const serials = ['FZ-1', 'FZ-2', 'FZ-3', 'FZ-4', 'FZ-5'];
   for (const [i, serialNo] of serials.entries()) {
@@ -144,6 +157,10 @@ export async function buildFuzzWorld(h: Harness): Promise<FuzzWorld> {
     if (page.nextCursor) cursors.push(page.nextCursor);
   }
   if (cursors.length === 0) throw new Error('no cursor in the world');
+  const messages = await h.ok<{ items: Array<{ messageId: string }>; nextCursor: string | null }>('listMessages', { limit: 2 }, worker.token);
+  if (!messages.nextCursor || messages.items.length < 2) throw new Error('no page of messages in the world');
+  const leaver = { token: await h.login(h.nextPhone()) };
+  const bearers: Record<AuthKind, string | undefined> = { public: undefined, user: worker.token, institution: inst.key, admin: h.adminKey };
   return {
     pools: {
       phones: [worker.phone, spouseUser.phone, '13800000000'],
@@ -153,8 +170,16 @@ export async function buildFuzzWorld(h: Harness): Promise<FuzzWorld> {
       memberIds: [member.memberId],
       serials,
       cursors,
+      faceCheckIds: [faceCheckId],
+      messageIds: messages.items.map((m) => m.messageId),
+      messageCursors: [messages.nextCursor],
     },
-    bearers: { public: undefined, user: worker.token, institution: inst.key, admin: h.adminKey },
+    bearers,
     idNumbers: [sharer.idNumber, spouse.idNumber, child.idNumber, father.idNumber],
+    leaver,
+    async renewLeaver() {
+      leaver.token = await h.login(h.nextPhone());
+    },
+    bearerFor: (name, auth) => (name === 'logout' ? leaver.token : bearers[auth]),
   };
 }
