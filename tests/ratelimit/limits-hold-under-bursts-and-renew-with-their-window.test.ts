@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config';
 import { makeIdNumber } from '../../server/demo/idNumbers';
 import { ManualClock } from '../../server/platform/clock';
 import type { Envelope } from '../../server/runtime/envelope';
@@ -65,6 +66,10 @@ describe.each(ADAPTERS)('rate limits on %s', (adapter) => {
   /** Six-digit codes that are certainly not `code`. */
   const wrongCodes = (code: string, n: number) =>
     Array.from({ length: n + 1 }, (_, i) => String((Number(code) + 1 + i * 7_919) % 1_000_000).padStart(6, '0')).filter((c) => c !== code).slice(0, n);
+
+  /** A binding attempt of a relative nobody has (the undertaking accepted, SPEC 2.1), and the same for the family account. */
+  const unknownBinding = () => ({ name: '无此人', idNumber: unknownId(), relationship: 'sibling', acceptUndertaking: true });
+  const unknownMember = () => ({ name: '无此人', idNumber: unknownId(), relationship: 'sibling' });
 
   /** A verified employee, through the factories. */
   async function worker(): Promise<TestUser> {
@@ -190,14 +195,35 @@ describe.each(ADAPTERS)('rate limits on %s', (adapter) => {
     });
   });
 
+  describe('diagnosis (SPEC 2.8: each one tells something of a sharer\'s balance)', () => {
+    test(`${BURST} diagnoses at once with DIAGNOSE_PER_HOUR=${LIMIT}: exactly ${LIMIT} are answered, per user, and again an hour later`, async () => {
+      const h = await limited({ DIAGNOSE_PER_HOUR: String(LIMIT) });
+      const f = await factories();
+      const sharer = await worker();
+      const relative = await f.person();
+      const { bindingId } = await f.bind(sharer, relative, 'sibling');
+      const answers = await burst(BURST, (i) => h.call('diagnose', { bindingId, amountFen: 1 + i * 1_000 }, sharer.token));
+      expect(tally(answers)).toEqual({ ok: LIMIT, RATE_LIMITED: BURST - LIMIT });
+      // The relative has a budget of her own; the sharer waits for the next hour.
+      expect(codeOf(await h.call('diagnose', {}, await f.tokenOf(relative)))).toBe('ok');
+      expect(codeOf(await h.call('diagnose', {}, sharer.token))).toBe('RATE_LIMITED');
+      h.clock.advance(3600);
+      expect(codeOf(await h.call('diagnose', { bindingId }, sharer.token))).toBe('ok');
+    });
+
+    test('the default DIAGNOSE_PER_HOUR is 20', () => {
+      expect(loadConfig({ APP_ENV: 'development' }).limits.diagnosePerHour).toBe(20);
+    });
+  });
+
   describe('registry lookups of binding, family account and identity verification', () => {
     test(`${BURST} binding attempts at once with BIND_ATTEMPTS_PER_HOUR=${LIMIT}: exactly ${LIMIT} reach the registry`, async () => {
       const h = await limited({ BIND_ATTEMPTS_PER_HOUR: String(LIMIT) });
       const user = await worker();
-      const answers = await burst(BURST, () => h.call('bindRelative', { name: '无此人', idNumber: unknownId(), relationship: 'sibling' }, user.token));
+      const answers = await burst(BURST, () => h.call('bindRelative', unknownBinding(), user.token));
       expect(tally(answers)).toEqual({ RELATIVE_NOT_INSURED: LIMIT, RATE_LIMITED: BURST - LIMIT });
       h.clock.advance(3600);
-      const again = await burst(BURST, () => h.call('bindRelative', { name: '无此人', idNumber: unknownId(), relationship: 'sibling' }, user.token));
+      const again = await burst(BURST, () => h.call('bindRelative', unknownBinding(), user.token));
       expect(tally(again)).toEqual({ RELATIVE_NOT_INSURED: LIMIT, RATE_LIMITED: BURST - LIMIT });
     });
 
@@ -205,7 +231,7 @@ describe.each(ADAPTERS)('rate limits on %s', (adapter) => {
       const h = await limited({ BIND_ATTEMPTS_PER_HOUR: String(LIMIT) });
       const user = await worker();
       const answers = await burst(BURST, (i) =>
-        h.call(i % 2 === 0 ? 'bindRelative' : 'addFamilyAccount', { name: '无此人', idNumber: unknownId(), relationship: 'sibling' }, user.token),
+        i % 2 === 0 ? h.call('bindRelative', unknownBinding(), user.token) : h.call('addFamilyAccount', unknownMember(), user.token),
       );
       expect(tally(answers)).toEqual({ RELATIVE_NOT_INSURED: LIMIT, RATE_LIMITED: BURST - LIMIT });
     });
@@ -215,35 +241,54 @@ describe.each(ADAPTERS)('rate limits on %s', (adapter) => {
       const f = await factories();
       const sharer = await f.employee(10_000, { birthDate: '1970-07-07' });
       const user = await f.user(sharer);
-      const event = (idNumber: string, relationship = 'sibling') => ({ name: '某人', idNumber, relationship });
+      const member = (idNumber: string, relationship = 'sibling') => ({ name: '某人', idNumber, relationship });
+      const event = (idNumber: string, relationship = 'sibling') => ({ ...member(idNumber, relationship), acceptUndertaking: true });
+      // A spouse bound (pending): a second one is impossible before the registry is asked. That
+      // binding itself reached the registry: one of the three attempts of the hour.
+      await f.bind(user, await f.person({ birthDate: '1971-01-01' }), 'spouse', { confirm: false });
       for (let i = 0; i < 10; i += 1) {
+        expect(codeOf(await h.call('bindRelative', member(unknownId()), user.token))).toBe('UNDERTAKING_REQUIRED');
         expect(codeOf(await h.call('bindRelative', event('123'), user.token))).toBe('INVALID_ID_NUMBER');
-        expect(codeOf(await h.call('addFamilyAccount', event('123'), user.token))).toBe('INVALID_ID_NUMBER');
+        expect(codeOf(await h.call('addFamilyAccount', member('123'), user.token))).toBe('INVALID_ID_NUMBER');
+        expect(codeOf(await h.call('bindRelative', event(unknownId(), 'spouse'), user.token))).toBe('RELATIONSHIP_IMPOSSIBLE');
         expect(codeOf(await h.call('bindRelative', event(sharer.idNumber), user.token))).toBe('SELF_BINDING');
         // A "parent" born after the worker: impossible by the dates alone.
         expect(codeOf(await h.call('bindRelative', event(makeIdNumber('130100', '1990-01-01', 11), 'parent'), user.token))).toBe('RELATIONSHIP_IMPOSSIBLE');
       }
-      for (let i = 0; i < 3; i += 1) expect(codeOf(await h.call('bindRelative', event(unknownId()), user.token))).toBe('RELATIVE_NOT_INSURED');
+      for (let i = 0; i < 2; i += 1) expect(codeOf(await h.call('bindRelative', event(unknownId()), user.token))).toBe('RELATIVE_NOT_INSURED');
       expect(codeOf(await h.call('bindRelative', event(unknownId()), user.token))).toBe('RATE_LIMITED');
     });
 
-    test('the budget belongs to the worker: another account cannot take the same identity to get a second one', async () => {
+    test('the budget belongs to the worker: another account cannot take the same identity without a proof to get a second one', async () => {
       const h = await limited({ BIND_ATTEMPTS_PER_HOUR: '2' });
       const f = await factories();
       const sharer = await f.employee(10_000, { birthDate: '1970-07-07' });
       const first = await f.user(sharer);
-      for (let i = 0; i < 2; i += 1) await h.err('bindRelative', { name: '无此人', idNumber: unknownId(), relationship: 'sibling' }, first.token);
-      expect(codeOf(await h.call('bindRelative', { name: '无此人', idNumber: unknownId(), relationship: 'sibling' }, first.token))).toBe('RATE_LIMITED');
+      for (let i = 0; i < 2; i += 1) await h.err('bindRelative', unknownBinding(), first.token);
+      expect(codeOf(await h.call('bindRelative', unknownBinding(), first.token))).toBe('RATE_LIMITED');
       const second = await f.user();
-      expect(codeOf(await h.call('verifyIdentity', { name: sharer.name, idNumber: sharer.idNumber }, second.token))).toBe('IDENTITY_IN_USE');
-      expect(codeOf(await h.call('bindRelative', { name: '无此人', idNumber: unknownId(), relationship: 'sibling' }, second.token))).toBe('NOT_VERIFIED');
+      expect(codeOf(await h.call('verifyIdentity', { name: sharer.name, idNumber: sharer.idNumber }, second.token))).toBe('PROOF_REQUIRED');
+      expect(codeOf(await h.call('bindRelative', unknownBinding(), second.token))).toBe('NOT_VERIFIED');
+    });
+
+    test(`${BURST} face checks at once with VERIFY_ATTEMPTS_PER_HOUR=${LIMIT}: exactly ${LIMIT} reach the registry, and they share verification's budget`, async () => {
+      const h = await limited({ VERIFY_ATTEMPTS_PER_HOUR: String(LIMIT) });
+      const f = await factories();
+      const person = await f.person();
+      const user = await f.user();
+      const answers = await burst(BURST, (i) => h.call('startFaceCheck', { name: `错名${i}`, idNumber: person.idNumber }, user.token));
+      expect(tally(answers)).toEqual({ IDENTITY_MISMATCH: LIMIT, RATE_LIMITED: BURST - LIMIT });
+      expect(codeOf(await h.call('verifyIdentity', { name: person.name, idNumber: person.idNumber }, user.token))).toBe('RATE_LIMITED');
+      h.clock.advance(3600);
+      const { faceCheckId } = await h.ok('startFaceCheck', { name: person.name, idNumber: person.idNumber }, user.token);
+      await h.ok('verifyIdentity', { name: person.name, idNumber: person.idNumber, faceCheckId }, user.token);
     });
 
     test(`${BURST} identity verifications at once with VERIFY_ATTEMPTS_PER_HOUR=${LIMIT}: exactly ${LIMIT} reach the registry`, async () => {
       const h = await limited({ VERIFY_ATTEMPTS_PER_HOUR: String(LIMIT) });
       const f = await factories();
       const person = await f.person();
-      const user = await f.user();
+      const user = { token: await f.login(person.phone!) }; // the registry phone: the proof, once the name is right
       const answers = await burst(BURST, (i) => h.call('verifyIdentity', { name: `错名${i}`, idNumber: person.idNumber }, user.token));
       expect(tally(answers)).toEqual({ IDENTITY_MISMATCH: LIMIT, RATE_LIMITED: BURST - LIMIT });
       expect(codeOf(await h.call('verifyIdentity', { name: person.name, idNumber: person.idNumber }, user.token))).toBe('RATE_LIMITED');
