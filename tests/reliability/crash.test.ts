@@ -68,15 +68,18 @@ interface Scenario {
 
 /** People, an institution and bindings, through the HTTP API as an operator and users would. */
 async function setUp(base: string) {
+  // Everyone has a registry phone (预留手机号) and logs in with it: the proof of identity (SPEC 2.7).
   const sharers = Array.from({ length: 4 }, (_, i) => ({
     idNumber: makeIdNumber(REGION, `1962-0${i + 1}-15`, 11 + i * 2),
     name: `共济人${'甲乙丙丁'[i]}`,
     opening: 3_000_000,
+    phone: `1370000${String(i).padStart(4, '0')}`,
   }));
   const patients = Array.from({ length: 6 }, (_, i) => ({
     idNumber: makeIdNumber(REGION, `199${i}-0${i + 1}-20`, 31 + i * 2),
     name: `患者${'子丑寅卯辰巳'[i]}`,
     own: i < 2 ? 20_000 : undefined,
+    phone: `1370001${String(i).padStart(4, '0')}`,
   }));
   await ok(base, 'setPolicy', { scope: '11', maxRelatives: 10, allowPartial: false }, ADMIN_KEY);
   await ok(
@@ -84,10 +87,11 @@ async function setUp(base: string) {
     'upsertPersons',
     {
       persons: [
-        ...sharers.map((s) => ({ idNumber: s.idNumber, name: s.name, insuranceType: 'employee', status: 'active', poolingRegion: REGION, balanceFen: s.opening })),
+        ...sharers.map((s) => ({ idNumber: s.idNumber, name: s.name, phone: s.phone, insuranceType: 'employee', status: 'active', poolingRegion: REGION, balanceFen: s.opening })),
         ...patients.map((p) => ({
           idNumber: p.idNumber,
           name: p.name,
+          phone: p.phone,
           insuranceType: p.own !== undefined ? 'employee' : 'resident',
           status: 'active',
           poolingRegion: REGION,
@@ -98,12 +102,27 @@ async function setUp(base: string) {
     ADMIN_KEY,
   );
   const { key } = await ok<{ key: string }>(base, 'createInstitution', { code: 'CRASH01', name: '崩溃测试医院', kind: 'hospital' }, ADMIN_KEY);
-  for (const [i, s] of sharers.entries()) {
-    const phone = `1370000${String(i).padStart(4, '0')}`;
-    const { devCode } = await ok<{ devCode: string }>(base, 'sendCode', { phone });
-    const { token } = await ok<{ token: string }>(base, 'login', { phone, code: devCode });
-    await ok(base, 'verifyIdentity', { name: s.name, idNumber: s.idNumber }, token);
-    for (const p of patients) await ok(base, 'bindRelative', { name: p.name, idNumber: p.idNumber, relationship: 'child' }, token);
+  const signIn = async (person: { phone: string; name: string; idNumber: string }): Promise<string> => {
+    const { devCode } = await ok<{ devCode: string }>(base, 'sendCode', { phone: person.phone });
+    const { token } = await ok<{ token: string }>(base, 'login', { phone: person.phone, code: devCode });
+    await ok(base, 'verifyIdentity', { name: person.name, idNumber: person.idNumber }, token);
+    return token;
+  };
+  for (const s of sharers) {
+    const token = await signIn(s);
+    for (const p of patients) {
+      await ok(base, 'bindRelative', { name: p.name, idNumber: p.idNumber, relationship: 'child', acceptUndertaking: true }, token);
+    }
+  }
+  // The patients are adults: each confirms the four requests (SPEC 2.6, consent from 16) before anything is paid.
+  for (const p of patients) {
+    const token = await signIn(p);
+    const { asRelative } = await ok<{ asRelative: Array<{ bindingId: string; status: string }> }>(base, 'listMembers', {}, token);
+    if (asRelative.length !== sharers.length) throw new Error(`${p.name} has ${asRelative.length} requests`);
+    for (const b of asRelative) {
+      const { binding } = await ok<{ binding: { status: string } }>(base, 'confirmBinding', { bindingId: b.bindingId }, token);
+      if (binding.status !== 'active') throw new Error(`${p.name}: binding ${b.bindingId} is ${binding.status}`);
+    }
   }
   const opening = sharers.reduce((sum, s) => sum + s.opening, 0) + patients.reduce((sum, p) => sum + (p.own ?? 0), 0);
   return { key, patients, opening };

@@ -355,13 +355,18 @@ export class ModelRunner {
       case 'unbind':
         return [() => h.call('unbindRelative', { bindingId: op.binding.bindingId }, op.by.user.token)];
       case 'rebind':
+        // The sharer asks, and the patient (an adult: consent from 16, SPEC 2.6) confirms at once;
+        // a settlement racing the two sees the binding absent, pending (the same: it pays nothing) or active.
         return [
-          () =>
-            h.call(
+          async () => {
+            const asked = await h.call<{ binding: { bindingId: string; status: string } }>(
               'bindRelative',
-              { name: op.patient.name, idNumber: op.patient.idNumber, relationship: op.group.relationship(op.sharer, op.patient) },
+              { name: op.patient.name, idNumber: op.patient.idNumber, relationship: op.group.relationship(op.sharer, op.patient), acceptUndertaking: true },
               op.sharer.user.token,
-            ),
+            );
+            if (!asked.ok || asked.data.binding.status !== 'pending') return asked;
+            return h.call('confirmBinding', { bindingId: asked.data.binding.bindingId }, op.patient.user.token);
+          },
         ];
       case 'policy':
         return [() => h.call('setPolicy', { scope: op.group.province, ...op.patch }, h.adminKey)];

@@ -126,9 +126,12 @@ export async function buildWorld(h: Harness, config: WorldConfig, seed: number):
         h.clock.advance(1);
         const { binding } = await h.ok<{ binding: { bindingId: string; createdAt: string; status: string } }>(
           'bindRelative',
-          { name: p.name, idNumber: p.idNumber, relationship: group.relationship(s, p) },
+          { name: p.name, idNumber: p.idNumber, relationship: group.relationship(s, p), acceptUndertaking: true },
           s.user.token,
         );
+        // The patients are adults: each confirms (SPEC 2.6, consent from 16); the binding pays from then on.
+        if (binding.status !== 'pending') throw new Error(`a binding of an adult started ${binding.status}`);
+        await h.ok('confirmBinding', { bindingId: binding.bindingId }, p.user.token);
         const state: BindingState = {
           bindingId: binding.bindingId,
           sharerId: s.personId,

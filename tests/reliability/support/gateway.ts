@@ -35,6 +35,7 @@ export function spawnGateway(env: Record<string, string>): { child: ChildProcess
       LOGIN_ATTEMPTS_PER_HOUR: '100000',
       VERIFY_ATTEMPTS_PER_HOUR: '100000',
       BIND_ATTEMPTS_PER_HOUR: '1000000',
+      DIAGNOSE_PER_HOUR: '1000000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
