@@ -6,14 +6,21 @@
  * PGlite is left out: in WeChat the functions run on DATABASE_URL (server/runtime/defaultApp.ts
  * refuses to start without it).
  */
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 const root = path.resolve(__dirname, '..');
 const source = path.join(root, 'cloudfunctions');
 const out = path.join(root, 'dist/cloudfunctions');
-const WX_SERVER_SDK_VERSION = '4.0.2';
+
+/** The version the cloud installs: the one pinned in devDependencies, which the smoke test loads. */
+async function wxServerSdkVersion(): Promise<string> {
+  const manifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
+  const version = manifest.devDependencies?.['wx-server-sdk'];
+  if (!version || !/^\d+\.\d+\.\d+$/.test(version)) throw new Error('package.json must pin wx-server-sdk to an exact version in devDependencies');
+  return version;
+}
 
 /**
  * The PGlite adapter (server/db/pglite.ts) becomes a module that only refuses: a bundle never
@@ -31,6 +38,7 @@ const withoutPglite: Plugin = {
 };
 
 async function main(): Promise<void> {
+  const sdkVersion = await wxServerSdkVersion();
   await rm(out, { recursive: true, force: true });
   const names = (await readdir(source, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   const sizes: Array<{ name: string; kb: number }> = [];
@@ -53,7 +61,7 @@ async function main(): Promise<void> {
     });
     await writeFile(
       path.join(dir, 'package.json'),
-      `${JSON.stringify({ name, version: '1.0.0', private: true, main: 'index.js', dependencies: { 'wx-server-sdk': WX_SERVER_SDK_VERSION } }, null, 2)}\n`,
+      `${JSON.stringify({ name, version: '1.0.0', private: true, main: 'index.js', dependencies: { 'wx-server-sdk': sdkVersion } }, null, 2)}\n`,
     );
     sizes.push({ name, kb: Math.round(((await stat(path.join(dir, 'index.js'))).size / 1024) * 10) / 10 });
   }
