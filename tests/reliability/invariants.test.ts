@@ -95,6 +95,33 @@ describe('the database sweep', () => {
         tx.query("UPDATE ledger_entries SET person_id = $1 WHERE kind = 'refund' AND person_id = $2", [w.patientId, w.sharerId]),
     },
     {
+      what: 'a mutual-aid payment whose notice to the patient is missing',
+      expected: /mutual-aid payment without exactly one notice/,
+      corrupt: (tx: Queryable, w: { settlementId: string; patientId: string }) =>
+        tx.query("DELETE FROM messages WHERE kind = 'mulaid_paid' AND ref->>'settlementId' = $1 AND person_id = $2", [w.settlementId, w.patientId]),
+    },
+    {
+      what: 'a mutual-aid payment told to its sharer twice',
+      expected: /mutual-aid payment without exactly one notice/,
+      corrupt: (tx: Queryable, w: { settlementId: string; sharerId: string }) =>
+        tx.query(
+          `INSERT INTO messages (message_id, person_id, kind, ref, created_at)
+           SELECT $3, person_id, kind, ref, created_at FROM messages WHERE kind = 'mulaid_paid' AND ref->>'settlementId' = $1 AND person_id = $2`,
+          [w.settlementId, w.sharerId, randomUUID()],
+        ),
+    },
+    {
+      what: 'a notice of a payment of another amount',
+      expected: /mutual-aid payment without exactly one notice/,
+      corrupt: (tx: Queryable, w: { settlementId: string }) =>
+        tx.query("UPDATE messages SET ref = jsonb_set(ref, '{amountFen}', '1') WHERE kind = 'mulaid_paid' AND ref->>'settlementId' = $1", [w.settlementId]),
+    },
+    {
+      what: 'a refund to the sharer whose notice is missing',
+      expected: /refund to a sharer without exactly one notice/,
+      corrupt: (tx: Queryable, w: { sharerId: string }) => tx.query("DELETE FROM messages WHERE kind = 'mulaid_refunded' AND person_id = $1", [w.sharerId]),
+    },
+    {
       what: 'a stored first answer that names another settlement',
       expected: /stored first answer that differs/,
       corrupt: (tx: Queryable, w: { settlementId: string }) =>

@@ -23,13 +23,16 @@ export type AbstractOp =
   | { kind: 'refundUnknown'; institution: number }
   | { kind: 'topUp'; group: number; who: number; target: number }
   | { kind: 'unbind'; group: number; pick: number; byRelative: boolean }
-  | { kind: 'rebind'; group: number; pick: number }
+  /** The sharer asks again; the patient (an adult) confirms, declines, or declines as "not my relative". */
+  | { kind: 'rebind'; group: number; pick: number; answer: RebindAnswer }
   | { kind: 'policy'; group: number; patch: PolicyPatch }
   | { kind: 'status'; group: number; sharer: number; active: boolean };
 
 export type PolicyPatch = { sharingScope: 'region' | 'province' } | { relativeScope: 'close' | 'near' } | { allowPartial: boolean };
 
 export type OpKind = AbstractOp['kind'];
+
+export type RebindAnswer = 'confirm' | 'decline' | 'notMine';
 
 const small = fc.nat({ max: 1_000 });
 
@@ -82,7 +85,20 @@ export const opArbitrary: fc.Arbitrary<AbstractOp> = fc.oneof(
   },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('unbind' as const), group: small, pick: small, byRelative: fc.boolean() }) },
   // Rebinding is refused when the policy has narrowed meanwhile: more attempts keep families bound.
-  { weight: 7, arbitrary: fc.record({ kind: fc.constant('rebind' as const), group: small, pick: small }) },
+  {
+    weight: 7,
+    arbitrary: fc.record({
+      kind: fc.constant('rebind' as const),
+      group: small,
+      pick: small,
+      // Mostly confirmed, so that families stay bound; a refusal now and then (SPEC 2.8).
+      answer: fc.oneof(
+        { weight: 6, arbitrary: fc.constant('confirm' as const) },
+        { weight: 1, arbitrary: fc.constant('decline' as const) },
+        { weight: 1, arbitrary: fc.constant('notMine' as const) },
+      ),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('policy' as const), group: small, patch: policyPatchArb }) },
   {
     weight: 2,

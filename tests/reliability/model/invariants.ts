@@ -103,12 +103,42 @@ const CHECKS: ReadonlyArray<{ problem: string; sql: string }> = [
              OR (response->>'acctMulaidPay')::bigint <> mulaid_pay_fen
              OR (response->>'cashPay')::bigint <> cash_pay_fen`,
   },
+  {
+    // SPEC 2.8: the notice of a payment is written in the payment's own transaction (an outbox).
+    problem: 'a mutual-aid payment without exactly one notice of its amount to its sharer and one to its patient, or a notice of no such payment',
+    sql: `WITH n AS (
+            SELECT ref->>'settlementId' AS sid, person_id, count(*) AS c, sum((ref->>'amountFen')::bigint) AS amount
+            FROM messages WHERE kind = 'mulaid_paid' GROUP BY 1, 2),
+          e AS (
+            SELECT s.settlement_id::text AS sid, p.person_id, s.mulaid_pay_fen AS amount, s.serial_no
+            FROM settlements s CROSS JOIN LATERAL (VALUES (s.sharer_id), (s.patient_id)) AS p (person_id)
+            WHERE s.mulaid_pay_fen > 0)
+          SELECT COALESCE(e.serial_no, n.sid) AS id,
+                 COALESCE(n.c, 0)::text || ' notices of ' || COALESCE(n.amount, 0)::text || ' for a payment of ' || COALESCE(e.amount, 0)::text AS detail
+          FROM e FULL JOIN n ON n.sid = e.sid AND n.person_id = e.person_id
+          WHERE e.sid IS NULL OR n.sid IS NULL OR n.c <> 1 OR n.amount <> e.amount`,
+  },
+  {
+    problem: 'a refund to a sharer without exactly one notice of its amount to the sharer and one to the patient, or a notice of no such refund',
+    sql: `WITH n AS (
+            SELECT ref->>'refundId' AS rid, person_id, count(*) AS c, sum((ref->>'amountFen')::bigint) AS amount
+            FROM messages WHERE kind = 'mulaid_refunded' GROUP BY 1, 2),
+          e AS (
+            SELECT r.refund_id::text AS rid, p.person_id, r.to_mulaid_fen AS amount, r.refund_serial_no
+            FROM refunds r JOIN settlements s ON s.settlement_id = r.settlement_id
+            CROSS JOIN LATERAL (VALUES (s.sharer_id), (s.patient_id)) AS p (person_id)
+            WHERE r.to_mulaid_fen > 0)
+          SELECT COALESCE(e.refund_serial_no, n.rid) AS id,
+                 COALESCE(n.c, 0)::text || ' notices of ' || COALESCE(n.amount, 0)::text || ' for a refund of ' || COALESCE(e.amount, 0)::text AS detail
+          FROM e FULL JOIN n ON n.rid = e.rid AND n.person_id = e.person_id
+          WHERE e.rid IS NULL OR n.rid IS NULL OR n.c <> 1 OR n.amount <> e.amount`,
+  },
 ];
 
 export async function databaseInvariants(q: Queryable): Promise<string[]> {
   const problems: string[] = [];
   // Fresh statistics, so that the planner joins these growing tables by hash, not in loops.
-  await q.query('ANALYZE accounts, ledger_entries, settlements, refunds');
+  await q.query('ANALYZE accounts, ledger_entries, settlements, refunds, messages');
   for (const check of CHECKS) {
     const rows = await q.query<{ id: string; detail: string }>(`${check.sql} LIMIT 5`);
     if (rows.length > 0) problems.push(`${check.problem}: ${rows.map((r) => `${r.id} (${r.detail})`).join('; ')}`);

@@ -4,7 +4,7 @@ import type { Envelope } from '../../../server/runtime/envelope';
 import { maskIdNumber } from '../../../src/rules/mask';
 import type { Harness } from '../../support/harness';
 import { readCommitted, type CommittedEntry, type CommittedRefund, type CommittedSettlement } from './commitLog';
-import type { AbstractOp, OpKind, PolicyPatch } from './generator';
+import type { AbstractOp, OpKind, PolicyPatch, RebindAnswer } from './generator';
 import { databaseInvariants } from './invariants';
 import {
   cloneStructure,
@@ -52,7 +52,7 @@ type Concrete =
   | { kind: 'refundUnknown'; institution: { code: string; key: string }; serialNo: string; refundSerialNo: string }
   | { kind: 'topUp'; group: Group; member: Member; target: number }
   | { kind: 'unbind'; group: Group; binding: BindingState; by: Member }
-  | { kind: 'rebind'; group: Group; sharer: Member; patient: Member }
+  | { kind: 'rebind'; group: Group; sharer: Member; patient: Member; answer: RebindAnswer }
   | { kind: 'policy'; group: Group; patch: PolicyPatch }
   | { kind: 'status'; group: Group; sharer: Member; active: boolean };
 
@@ -128,7 +128,8 @@ export class ModelRunner {
   private readonly ledgerTotals: Totals;
   private lastSeq = 0n;
   /** Bindings that ended, with nothing more to decide: kept out of the structure (which stays small). */
-  private readonly endedBindings = new Set<string>();
+  /** Bindings that ended (unbound) or never began (declined), with that status: out of the structure, still checked by the sweep. */
+  private readonly endedBindings = new Map<string, 'unbound' | 'declined'>();
   private readonly serials = new Map<string, number>();
   private refundSerial = 0;
   private violations: string[] = [];
@@ -277,7 +278,7 @@ export class ModelRunner {
           const bindable = free.filter((f) => this.expectedBind(this.structure, f.s, f.p, group) === 'ok');
           const pool = bindable.length > 0 && op.pick % 4 !== 0 ? bindable : free;
           const pair = pool[Math.floor(op.pick / 4) % pool.length]!;
-          concrete = { kind: 'rebind', group, sharer: pair.s, patient: pair.p };
+          concrete = { kind: 'rebind', group, sharer: pair.s, patient: pair.p, answer: op.answer };
           break;
         }
         case 'policy': {
@@ -355,8 +356,9 @@ export class ModelRunner {
       case 'unbind':
         return [() => h.call('unbindRelative', { bindingId: op.binding.bindingId }, op.by.user.token)];
       case 'rebind':
-        // The sharer asks, and the patient (an adult: consent from 16, SPEC 2.6) confirms at once;
-        // a settlement racing the two sees the binding absent, pending (the same: it pays nothing) or active.
+        // The sharer asks, and the patient (an adult: consent from 16, SPEC 2.6) answers at once:
+        // confirms, or declines (as "not my relative" too). A settlement racing the two sees the
+        // binding absent, pending (the same: it pays nothing) or active.
         return [
           async () => {
             const asked = await h.call<{ binding: { bindingId: string; status: string } }>(
@@ -365,7 +367,9 @@ export class ModelRunner {
               op.sharer.user.token,
             );
             if (!asked.ok || asked.data.binding.status !== 'pending') return asked;
-            return h.call('confirmBinding', { bindingId: asked.data.binding.bindingId }, op.patient.user.token);
+            const bindingId = asked.data.binding.bindingId;
+            if (op.answer === 'confirm') return h.call('confirmBinding', { bindingId }, op.patient.user.token);
+            return h.call('declineBinding', { bindingId, notMyRelative: op.answer === 'notMine' }, op.patient.user.token);
           },
         ];
       case 'policy':
@@ -444,17 +448,19 @@ export class ModelRunner {
           changedGroups.add(op.group.index);
           const expected = this.expectedBind(before, op.sharer, op.patient, op.group);
           if (expected === 'ok') {
-            if (this.check(envelope.ok && envelope.data.binding?.status === 'active', () => `rebind ${op.sharer.name}→${op.patient.name}: expected ok, got ${JSON.stringify(envelope)}`) && envelope.ok) {
+            const status = op.answer === 'confirm' ? 'active' : 'declined';
+            if (this.check(envelope.ok && envelope.data.binding?.status === status, () => `rebind ${op.sharer.name}→${op.patient.name} (${op.answer}): expected ${status}, got ${JSON.stringify(envelope)}`) && envelope.ok) {
               const b = envelope.data.binding as { bindingId: string; createdAt: string };
               after.bindings.set(b.bindingId, {
                 bindingId: b.bindingId,
                 sharerId: op.sharer.personId,
                 patientId: op.patient.personId,
                 relationship: op.group.relationship(op.sharer, op.patient),
-                status: 'active',
+                status,
                 createdAt: Date.parse(b.createdAt),
               });
-              this.outcome('rebind ok');
+              if (op.answer === 'notMine') after.blocked.add(`${op.sharer.personId}:${op.patient.personId}`);
+              this.outcome(op.answer === 'confirm' ? 'rebind ok' : `rebind ${op.answer === 'notMine' ? 'refused as not my relative' : 'declined'}`);
             }
           } else {
             this.check(!envelope.ok && envelope.error.code === expected, () => `rebind ${op.sharer.name}→${op.patient.name}: expected ${expected}, got ${JSON.stringify(envelope)}`);
@@ -667,8 +673,8 @@ export class ModelRunner {
     // Balances: model = database = ledger, and money adds up.
     await this.compareBalances();
     for (const [id, b] of after.bindings) {
-      if (b.status !== 'unbound') continue;
-      this.endedBindings.add(id);
+      if (b.status === 'active') continue;
+      this.endedBindings.set(id, b.status);
       after.bindings.delete(id);
     }
     this.structure = after;
@@ -680,6 +686,7 @@ export class ModelRunner {
     const relationship = group.relationship(sharer, patient);
     if (policy.relativeScope === 'close' && !['spouse', 'child'].includes(relationship)) return 'RELATIONSHIP_NOT_ALLOWED';
     if (policy.sharingScope === 'region' && sharer.region !== patient.region) return 'OUT_OF_REGION';
+    if (s.blocked.has(`${sharer.personId}:${patient.personId}`)) return 'BINDING_BLOCKED';
     return 'ok';
   }
 
@@ -855,7 +862,7 @@ export class ModelRunner {
     for (const b of this.structure.bindings.values()) {
       this.check(inDb.get(b.bindingId) === b.status, () => `binding ${b.bindingId}: database ${inDb.get(b.bindingId)}, model ${b.status}`);
     }
-    for (const id of this.endedBindings) this.check(inDb.get(id) === 'unbound', () => `binding ${id}: database ${inDb.get(id)}, model unbound`);
+    for (const [id, status] of this.endedBindings) this.check(inDb.get(id) === status, () => `binding ${id}: database ${inDb.get(id)}, model ${status}`);
     const modelled = this.structure.bindings.size + this.endedBindings.size;
     this.check(inDb.size === modelled, () => `${inDb.size} bindings in the database, ${modelled} in the model`);
     this.stats.sweeps += 1;

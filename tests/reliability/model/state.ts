@@ -20,7 +20,8 @@ export interface BindingState {
   sharerId: string;
   patientId: string;
   relationship: Relationship;
-  status: 'active' | 'unbound';
+  /** `declined`: the patient refused the request (SPEC 2.8); it never paid. */
+  status: 'active' | 'unbound' | 'declined';
   /** Milliseconds; ties between equal balances go to the earliest binding. */
   createdAt: number;
 }
@@ -31,6 +32,8 @@ export interface Structure {
   sharerActive: Map<string, boolean>;
   /** By province code (two digits): the only policy scope the model changes. */
   policies: Map<string, PolicyState>;
+  /** Pairs `sharerId:patientId` the patient refused as "not my relative": blocked for 180 days (SPEC 2.8), so for a whole run. */
+  blocked: Set<string>;
 }
 
 export interface PersonInfo {
@@ -46,6 +49,7 @@ export function cloneStructure(s: Structure): Structure {
     bindings: new Map([...s.bindings].map(([id, b]) => [id, { ...b }])),
     sharerActive: new Map(s.sharerActive),
     policies: new Map([...s.policies].map(([p, v]) => [p, { ...v }])),
+    blocked: new Set(s.blocked),
   };
 }
 

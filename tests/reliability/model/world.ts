@@ -66,7 +66,7 @@ export async function buildWorld(h: Harness, config: WorldConfig, seed: number):
   const persons = new Map<string, Member>();
   const balances = new Map<string, bigint>();
   const totals = zeroTotals();
-  const structure: Structure = { bindings: new Map(), sharerActive: new Map(), policies: new Map() };
+  const structure: Structure = { bindings: new Map(), sharerActive: new Map(), policies: new Map(), blocked: new Set() };
   const groups: Group[] = [];
 
   for (let g = 0; g < config.groups; g += 1) {
