@@ -142,12 +142,12 @@ export default function LoginPage() {
           error={errors.code}
           hint={devCode ? `开发环境验证码：${devCode}（已自动填入）` : null}
           extra={
-            <Button className='login-send' size='mini' disabled={(!phoneValid || cooldown > 0 || sending) || undefined} onClick={sendCode}>
+            <Button className={`login-send${!phoneValid || cooldown > 0 || sending ? ' login-send--disabled' : ''}`} size='mini' disabled={(!phoneValid || cooldown > 0 || sending) || undefined} onClick={sendCode}>
               {cooldown > 0 ? `${cooldown}秒后重新获取` : sending ? '发送中…' : '获取验证码'}
             </Button>
           }
         />
-        <Button className='primary-button login-submit' disabled={(!canSubmit) || undefined} loading={submitting} onClick={login}>
+        <Button className={`primary-button login-submit${canSubmit ? '' : ' primary-button--disabled'}`} disabled={(!canSubmit) || undefined} loading={submitting} onClick={login}>
           登录
         </Button>
         <WechatPhoneLogin

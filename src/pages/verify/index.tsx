@@ -189,12 +189,12 @@ export default function VerifyPage() {
           <View className={`verify-proof verify-proof--${proofCase}`}>
             <Text className='verify-proof__title'>{PROOF_EXPLAINED[proofCase].title}</Text>
             <Text className='verify-proof__text'>{PROOF_EXPLAINED[proofCase].text}</Text>
-            <Button className='primary-button verify-face' disabled={(!formReady || busy) || undefined} loading={checking} onClick={() => void faceCheck()}>
+            <Button className={`primary-button verify-face${!formReady || busy ? ' primary-button--disabled' : ''}`} disabled={(!formReady || busy) || undefined} loading={checking} onClick={() => void faceCheck()}>
               {proofCase === 'FACE_CHECK_FAILED' ? '重新人脸核验' : '人脸核验'}
             </Button>
           </View>
         ) : (
-          <Button className='primary-button verify-submit' disabled={(!canSubmit) || undefined} loading={submitting} onClick={submit}>
+          <Button className={`primary-button verify-submit${canSubmit ? '' : ' primary-button--disabled'}`} disabled={(!canSubmit) || undefined} loading={submitting} onClick={submit}>
             提交认证
           </Button>
         )}

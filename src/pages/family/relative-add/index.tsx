@@ -102,7 +102,7 @@ export default function RelativeAddPage() {
           inputClassName='relative-id'
           serverError={placed.fields.idNumber}
         />
-        <Button className='primary-button relative-next' disabled={(!ready) || undefined} onClick={next}>
+        <Button className={`primary-button relative-next${ready ? '' : ' primary-button--disabled'}`} disabled={(!ready) || undefined} onClick={next}>
           下一步
         </Button>
       </View>

@@ -193,7 +193,7 @@ export default function RelativeConfirmPage() {
 
       <Banner message={banner} className='confirm-banner' />
       {!accepted && <Text className='confirm-need-accept'>请先阅读承诺书并勾选“我已阅读并同意以上承诺”</Text>}
-      <Button className='primary-button confirm-submit' loading={submitting} disabled={(submitting || !accepted) || undefined} onClick={submit}>
+      <Button className={`primary-button confirm-submit${submitting || !accepted ? ' primary-button--disabled' : ''}`} loading={submitting} disabled={(submitting || !accepted) || undefined} onClick={submit}>
         确认开通
       </Button>
       <Button className='secondary-button confirm-back' disabled={submitting || undefined} onClick={backToForm}>

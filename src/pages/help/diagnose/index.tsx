@@ -181,7 +181,7 @@ export default function DiagnosePage() {
           placeholder='例如 1280.50'
           error={amountError}
         />
-        <Button className='primary-button diagnose-run' disabled={(running || Boolean(bill.error)) || undefined} loading={running} onClick={run}>
+        <Button className={`primary-button diagnose-run${running || bill.error ? ' primary-button--disabled' : ''}`} disabled={(running || Boolean(bill.error)) || undefined} loading={running} onClick={run}>
           开始检查
         </Button>
       </View>

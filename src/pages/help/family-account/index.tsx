@@ -278,7 +278,7 @@ export default function FamilyAccountPage() {
             inputClassName='fa-id'
             serverError={placed.fields.idNumber}
           />
-          <Button className='primary-button fa-submit' disabled={(!ready) || undefined} loading={submitting} onClick={add}>
+          <Button className={`primary-button fa-submit${ready ? '' : ' primary-button--disabled'}`} disabled={(!ready) || undefined} loading={submitting} onClick={add}>
             添加到亲情账户
           </Button>
           <Text className='text-button fa-cancel' onClick={() => setAdding(false)}>
