@@ -62,14 +62,20 @@ async function main(): Promise<void> {
   }
   console.log(`${lines.join('\n')}\n\nlistening on http://127.0.0.1:${port}`);
 
-  const stop = async () => {
-    await server.close();
-    await stopNotices();
-    await app.db.close();
-    process.exit(0);
+  // One stop, however many signals arrive: a signal relayed twice (tsx relays to its child, and
+  // a process group may deliver it again) must not meet the default handler and kill the
+  // process (exit 143) in the middle of a graceful stop.
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await server.close();
+      await stopNotices();
+      await app.db.close();
+      process.exit(0);
+    })();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {
