@@ -6,13 +6,13 @@ import { ConfigError, loadConfig } from './config';
 import { DEMO_GUIDE, DEMO_INSTITUTIONS } from './demo/cast';
 import { demoInstitutionKey, isRegistryEmpty, seedDemo } from './demo/seed';
 import { loadCloudFunctions } from './gateway/functions';
-import { buildGateway, H5_DIR } from './gateway/server';
+import { buildGateway, H5_DIR, STAFF_DIR } from './gateway/server';
 import { pruneRateLimits } from './store/rateLimits';
 import { expireDue } from './usecases/payabilityWatch';
 import { shanghaiToday } from '../src/rules/age';
 import { startNoticeWorker } from './workers/notices';
 
-/** `npm start`: build the H5 app when missing, open the database, load the demo, listen. */
+/** `npm start`: build the H5 app and the staff console when missing, open the database, load the demo, listen. */
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = loadConfig();
@@ -20,6 +20,11 @@ async function main(): Promise<void> {
     console.log('H5 app not built yet: running `npm run build:h5` (first start only)…');
     const build = spawnSync('npm', ['run', 'build:h5'], { stdio: 'inherit', cwd: path.resolve(__dirname, '..') });
     if (build.status !== 0) throw new Error('the H5 build failed');
+  }
+  if (!existsSync(path.join(STAFF_DIR, 'index.html')) && process.env.SKIP_STAFF_BUILD !== '1') {
+    console.log('staff console not built yet: running `npm run build:staff` (first start only)…');
+    const build = spawnSync('npm', ['run', 'build:staff'], { stdio: 'inherit', cwd: path.resolve(__dirname, '..') });
+    if (build.status !== 0) throw new Error('the staff console build failed');
   }
   const app = await createApp(config);
   if (config.demoData && (await isRegistryEmpty(app))) {

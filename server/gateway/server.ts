@@ -10,6 +10,8 @@ import type { CloudMain } from '../runtime/define';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 export const H5_DIR = path.resolve(__dirname, '../../dist/h5');
+/** The staff console (`npm run build:staff`), served at /staff/ (SPEC 2.10). */
+export const STAFF_DIR = path.resolve(__dirname, '../../dist/staff');
 
 function send(reply: FastifyReply, envelope: Envelope, status = httpStatusOf(envelope)): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(envelope);
@@ -51,9 +53,14 @@ function bearerOf(header: string | undefined): string | undefined {
 /**
  * The local gateway (SPEC 3.1): `POST /api/<functionName>` runs that cloud function's own
  * `main(event, context)` with the bearer token in the context, and answers its envelope.
- * The H5 build is served at `/`.
+ * The H5 build is served at `/`, the staff console at `/staff/`.
  */
-export async function buildGateway(app: App, functions: ReadonlyMap<string, CloudMain>, h5Dir = H5_DIR): Promise<FastifyInstance> {
+export async function buildGateway(
+  app: App,
+  functions: ReadonlyMap<string, CloudMain>,
+  h5Dir = H5_DIR,
+  staffDir = STAFF_DIR,
+): Promise<FastifyInstance> {
   const server = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -114,6 +121,11 @@ export async function buildGateway(app: App, functions: ReadonlyMap<string, Clou
 
   const hasH5 = existsSync(path.join(h5Dir, 'index.html'));
   if (hasH5) await server.register(fastifyStatic, { root: h5Dir, prefix: '/', index: ['index.html'] });
+  if (existsSync(path.join(staffDir, 'index.html'))) {
+    // A second root: the reply decorators belong to the H5 registration.
+    await server.register(fastifyStatic, { root: staffDir, prefix: '/staff/', index: ['index.html'], decorateReply: false });
+    server.get('/staff', async (_request, reply) => reply.redirect('/staff/'));
+  }
   server.setNotFoundHandler((request, reply) =>
     hasH5 && request.method === 'GET'
       ? reply.sendFile('index.html')
