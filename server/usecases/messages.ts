@@ -3,6 +3,7 @@ import type { App } from '../app';
 import type { SqlParam } from '../db/port';
 import { fail } from '../errors';
 import type { UserCaller } from '../runtime/caller';
+import { drainNoticeOutbox } from '../store/noticeOutbox';
 
 /** A message of the message centre (SPEC 3.2). */
 export interface MessageView {
@@ -69,8 +70,13 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   return fail('INVALID_INPUT', '分页游标无效，请从第一页重新加载', 'cursor');
 }
 
-/** The number of my unread messages. */
+/** The number of my unread messages (the notices of payments made a moment ago included). */
 export async function unreadCount(app: App, caller: UserCaller): Promise<number> {
+  await drainNoticeOutbox(app.db);
+  return countUnread(app, caller);
+}
+
+async function countUnread(app: App, caller: UserCaller): Promise<number> {
   const rows = await app.db.query<{ n: bigint }>(`SELECT count(*) AS n FROM messages m WHERE ${MINE} AND m.read_at IS NULL`, [
     caller.userId,
     caller.personId,
@@ -85,6 +91,8 @@ export async function listMessages(
   input: { cursor?: string; limit?: number; unreadOnly?: boolean },
 ): Promise<{ items: MessageView[]; nextCursor: string | null; unread: number }> {
   const limit = input.limit ?? 20;
+  // Payments made a moment ago are in the message centre before the worker's next round.
+  await drainNoticeOutbox(app.db);
   const params: SqlParam[] = [caller.userId, caller.personId];
   let where = MINE;
   if (input.unreadOnly) where += ' AND m.read_at IS NULL';
@@ -104,12 +112,13 @@ export async function listMessages(
   return {
     items: page.map(view),
     nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
-    unread: await unreadCount(app, caller),
+    unread: await countUnread(app, caller),
   };
 }
 
 /** Marks the named messages of mine read (others' ids are ignored), or all of mine. */
 export async function markMessagesRead(app: App, caller: UserCaller, input: { messageIds?: string[] }): Promise<{ marked: number }> {
+  await drainNoticeOutbox(app.db);
   const params: SqlParam[] = [caller.userId, caller.personId, app.clock.now()];
   let where = `${MINE} AND m.read_at IS NULL`;
   if (input.messageIds) {

@@ -1,6 +1,7 @@
 /**
- * The delivery worker of notices (SPEC 2.8). Messages are written by the use cases (and the
- * settlement triggers) into `messages`, in the transaction of their event: the outbox. This
+ * The delivery worker of notices (SPEC 2.8). Messages are written by the use cases into
+ * `messages`, in the transaction of their event: the outbox. (A payment's notice is one row of
+ * `notice_outbox` written by its trigger; `dispatchMessages` first makes its messages.) This
  * worker takes them from there in two steps, each one statement and so one transaction:
  *
  * 1. `dispatchMessages` turns each new message into one delivery per channel that has a
@@ -22,6 +23,7 @@
 import type { App } from '../app';
 import type { NoticeSettings } from '../config';
 import { PermanentDeliveryError, type NoticeChannel } from '../platform/noticeChannels';
+import { drainNoticeOutbox } from '../store/noticeOutbox';
 import { isNoticeKind, renderNotice, type NoticeRef } from '../../src/rules/notices';
 import { maskPhone, scrubIdNumbers } from '../../src/rules/mask';
 
@@ -114,6 +116,8 @@ interface Claimed {
 
 /** Turns up to `limit` new messages into deliveries. Returns how many of each. */
 export async function dispatchMessages(app: Pick<NoticeApp, 'db' | 'clock'>, limit: number): Promise<{ messages: number; deliveries: number }> {
+  // The notices of payments wait in the lean outbox the payment wrote; they become messages first.
+  await drainNoticeOutbox(app.db, limit);
   const [row] = await app.db.query<{ messages: bigint; deliveries: bigint }>(DISPATCH, [limit, app.clock.now()]);
   return { messages: Number(row?.messages ?? 0), deliveries: Number(row?.deliveries ?? 0) };
 }

@@ -2,11 +2,10 @@
  * Trust (SPEC 2.1, 2.7–2.9, 2.13): identity proofs, the undertaking and the relative's
  * consent, refusals and risk events, stored sessions, and the message centre with its outbox.
  *
- * The notices of a mutual-aid payment and of its refund are written by triggers on
- * `settlements` and `refunds`, so they are in the same transaction as the money whatever
- * writes it (the product's settle_commit, the benchmarks' variants, a refund): a payment
- * without its notice cannot exist. Every other notice is written by the use case in the
- * transaction of its event (server/store/messages.ts).
+ * The notice of a mutual-aid payment and of its refund is a row of `notice_outbox` written by
+ * a trigger on `settlements` and `refunds`, so it is in the same transaction as the money
+ * whatever writes it: a payment without its notice cannot exist. Every other notice is written
+ * by the use case in the transaction of its event (server/store/messages.ts).
  */
 export default [
   // The registry phone (预留手机号): a login by SMS to this phone proves the person (2.7).
@@ -113,45 +112,41 @@ export default [
 )`,
   /* sql */ `CREATE INDEX message_deliveries_due ON message_deliveries (next_attempt_at) WHERE status IN ('pending', 'sending')`,
 
-  // The notices of money, written with the money.
+  // The notices of money, written with the money, as lean as a write can be: one row of a
+  // notice outbox (its key and the payment's), by a trigger, so that whatever writes a
+  // settlement or a refund (the product's settle_commit, a benchmark's variant) writes its
+  // notice in the same transaction. The messages themselves (two per payment, with the names,
+  // amount and institution) are made from it off the payment's path, by the notice worker or by
+  // the first reader of a message centre (server/store/noticeOutbox.ts), once.
+  /* sql */ `CREATE TABLE notice_outbox (
+  outbox_id  uuid PRIMARY KEY,
+  kind       text NOT NULL CHECK (kind IN ('mulaid_paid', 'mulaid_refunded')),
+  source_id  uuid NOT NULL,
+  created_at timestamptz NOT NULL
+)`,
   /* sql */ `
-CREATE FUNCTION notify_mulaid_paid() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION outbox_mulaid_paid() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  INSERT INTO messages (message_id, person_id, kind, ref, created_at)
-  SELECT gen_random_uuid(), x.person_id, 'mulaid_paid',
-         jsonb_build_object('settlementId', NEW.settlement_id, 'bindingId', NEW.binding_id, 'amountFen', NEW.mulaid_pay_fen,
-           'kind', NEW.kind, 'institution', i.name, 'role', x.role, 'otherName', x.other_name),
-         NEW.created_at
-  FROM institutions i,
-       (SELECT NEW.sharer_id AS person_id, 'sharer' AS role, (SELECT name FROM persons WHERE person_id = NEW.patient_id) AS other_name
-        UNION ALL
-        SELECT NEW.patient_id, 'relative', (SELECT name FROM persons WHERE person_id = NEW.sharer_id)) AS x
-  WHERE i.code = NEW.institution_code;
+  INSERT INTO notice_outbox (outbox_id, kind, source_id, created_at)
+  VALUES (gen_random_uuid(), 'mulaid_paid', NEW.settlement_id, NEW.created_at);
   RETURN NULL;
 END
 $fn$`,
   /* sql */ `CREATE TRIGGER settlements_notify AFTER INSERT ON settlements
-  FOR EACH ROW WHEN (NEW.mulaid_pay_fen > 0) EXECUTE FUNCTION notify_mulaid_paid()`,
+  FOR EACH ROW WHEN (NEW.mulaid_pay_fen > 0) EXECUTE FUNCTION outbox_mulaid_paid()`,
   /* sql */ `
-CREATE FUNCTION notify_mulaid_refunded() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION outbox_mulaid_refunded() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  INSERT INTO messages (message_id, person_id, kind, ref, created_at)
-  SELECT gen_random_uuid(), x.person_id, 'mulaid_refunded',
-         jsonb_build_object('settlementId', s.settlement_id, 'refundId', NEW.refund_id, 'bindingId', s.binding_id,
-           'amountFen', NEW.to_mulaid_fen, 'kind', s.kind, 'institution', i.name, 'role', x.role, 'otherName', x.other_name),
-         NEW.created_at
-  FROM settlements s
-  JOIN institutions i ON i.code = s.institution_code
-  CROSS JOIN LATERAL (
-    SELECT s.sharer_id AS person_id, 'sharer' AS role, (SELECT name FROM persons WHERE person_id = s.patient_id) AS other_name
-    UNION ALL
-    SELECT s.patient_id, 'relative', (SELECT name FROM persons WHERE person_id = s.sharer_id)) AS x
-  WHERE s.settlement_id = NEW.settlement_id;
+  INSERT INTO notice_outbox (outbox_id, kind, source_id, created_at)
+  VALUES (gen_random_uuid(), 'mulaid_refunded', NEW.refund_id, NEW.created_at);
   RETURN NULL;
 END
 $fn$`,
   /* sql */ `CREATE TRIGGER refunds_notify AFTER INSERT ON refunds
-  FOR EACH ROW WHEN (NEW.to_mulaid_fen > 0) EXECUTE FUNCTION notify_mulaid_refunded()`,
+  FOR EACH ROW WHEN (NEW.to_mulaid_fen > 0) EXECUTE FUNCTION outbox_mulaid_refunded()`,
+  // One message per payment and recipient, whoever materializes it.
+  /* sql */ `ALTER TABLE messages ADD COLUMN source_id uuid`,
+  /* sql */ `CREATE UNIQUE INDEX messages_one_per_source ON messages (source_id, person_id) WHERE source_id IS NOT NULL`,
 
   // The settlement's write also refuses a binding whose end date has come (Asia/Shanghai): the
   // same function as migration 0002, with that one condition added to its candidates.
