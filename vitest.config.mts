@@ -51,6 +51,18 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        // The staff console (staff-console/, React without Taro) in jsdom.
+        resolve: { alias: [{ find: /^@\//, replacement: `${path.join(root, 'src')}/` }] },
+        test: {
+          name: 'staff',
+          include: ['staff-console/**/__test__/**/*.spec.{ts,tsx}'],
+          environment: 'jsdom',
+          testTimeout: 15_000,
+          pool: 'forks',
+          maxWorkers: 2,
+        },
+      },
     ],
   },
 });

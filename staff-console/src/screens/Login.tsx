@@ -51,10 +51,10 @@ export function Login({ onLoggedIn, notice }: { onLoggedIn(data: StaffLoginData)
             aria-describedby="totp-help"
             required
           />
-          <span id="totp-help" className="field__help">
-            打开手机上的身份验证器应用，输入当前显示的 6 位数字（每 30 秒更新）。
-          </span>
         </label>
+        <p id="totp-help" className="field__help totp-help">
+          打开手机上的身份验证器应用，输入当前显示的 6 位数字（每 30 秒更新）。
+        </p>
         {error ? (
           <p className="alert" role="alert">
             {error}
