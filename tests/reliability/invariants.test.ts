@@ -24,6 +24,8 @@ describe('the database sweep', () => {
     const inst = await h.institution();
     const bill = await h.ok('settle', { serialNo: 'SWEEP-1', patientIdNumber: patient.idNumber, kind: 'outpatient', amountFen: 4_000 }, inst.key);
     await h.ok('refund', { serialNo: 'SWEEP-1', refundSerialNo: 'SWEEP-R1', amountFen: 3_500 }, inst.key);
+    // The sharer reads his message centre: the notices of the payment and the refund are made into messages.
+    await h.ok('listMessages', {}, await h.tokenOf(sharer));
     const [row] = await h.app.db.query<{ sharer_id: string; patient_id: string }>('SELECT sharer_id, patient_id FROM settlements WHERE settlement_id = $1', [
       bill.settlementId,
     ]);
@@ -49,6 +51,18 @@ describe('the database sweep', () => {
   it('finds nothing wrong after settlements and refunds made through the cloud functions', async () => {
     await world();
     expect(await databaseInvariants(harness().app.db)).toEqual([]);
+  });
+
+  it('finds nothing wrong while the notices of a payment just made still wait to be made into messages', async () => {
+    const h = harness();
+    await world();
+    const sharer = await h.employee(9_000, { birthDate: '1961-01-01' });
+    const patient = await h.person({ birthDate: '1991-01-01' });
+    await h.bind(await h.user(sharer), patient, 'child');
+    const inst = await h.institution();
+    await h.ok('settle', { serialNo: 'SWEEP-2', patientIdNumber: patient.idNumber, kind: 'pharmacy', amountFen: 2_000 }, inst.key);
+    await h.ok('refund', { serialNo: 'SWEEP-2', refundSerialNo: 'SWEEP-R2', amountFen: 500 }, inst.key);
+    expect(await databaseInvariants(h.app.db)).toEqual([]);
   });
 
   it.each([
@@ -95,14 +109,14 @@ describe('the database sweep', () => {
         tx.query("UPDATE ledger_entries SET person_id = $1 WHERE kind = 'refund' AND person_id = $2", [w.patientId, w.sharerId]),
     },
     {
-      what: 'a mutual-aid payment whose notice to the patient is missing',
-      expected: /mutual-aid payment without exactly one notice/,
+      what: 'a mutual-aid payment whose notice to the patient is lost',
+      expected: /mutual-aid payment whose notice is missing/,
       corrupt: (tx: Queryable, w: { settlementId: string; patientId: string }) =>
         tx.query("DELETE FROM messages WHERE kind = 'mulaid_paid' AND ref->>'settlementId' = $1 AND person_id = $2", [w.settlementId, w.patientId]),
     },
     {
       what: 'a mutual-aid payment told to its sharer twice',
-      expected: /mutual-aid payment without exactly one notice/,
+      expected: /mutual-aid payment whose notice is missing, doubled/,
       corrupt: (tx: Queryable, w: { settlementId: string; sharerId: string }) =>
         tx.query(
           `INSERT INTO messages (message_id, person_id, kind, ref, created_at)
@@ -112,13 +126,29 @@ describe('the database sweep', () => {
     },
     {
       what: 'a notice of a payment of another amount',
-      expected: /mutual-aid payment without exactly one notice/,
+      expected: /mutual-aid payment whose notice is missing, doubled, of another amount/,
       corrupt: (tx: Queryable, w: { settlementId: string }) =>
         tx.query("UPDATE messages SET ref = jsonb_set(ref, '{amountFen}', '1') WHERE kind = 'mulaid_paid' AND ref->>'settlementId' = $1", [w.settlementId]),
     },
     {
-      what: 'a refund to the sharer whose notice is missing',
-      expected: /refund to a sharer without exactly one notice/,
+      what: 'a payment whose notice is both made and still waiting in the outbox (it would be made twice)',
+      expected: /mutual-aid payment whose notice is missing, doubled/,
+      corrupt: async (tx: Queryable, w: { settlementId: string; sharerId: string }) => {
+        const [schema] = await tx.query<{ outbox: boolean }>("SELECT to_regclass('notice_outbox') IS NOT NULL AS outbox");
+        if (schema?.outbox) {
+          return tx.query("INSERT INTO notice_outbox (outbox_id, kind, source_id, created_at) VALUES ($1, 'mulaid_paid', $2, now())", [randomUUID(), w.settlementId]);
+        }
+        // Without an outbox table, the same defect is a second message.
+        return tx.query(
+          `INSERT INTO messages (message_id, person_id, kind, ref, created_at)
+           SELECT $3, person_id, kind, ref, created_at FROM messages WHERE kind = 'mulaid_paid' AND ref->>'settlementId' = $1 AND person_id = $2`,
+          [w.settlementId, w.sharerId, randomUUID()],
+        );
+      },
+    },
+    {
+      what: 'a refund to the sharer whose notice is lost',
+      expected: /mutual-aid refund whose notice is missing/,
       corrupt: (tx: Queryable, w: { sharerId: string }) => tx.query("DELETE FROM messages WHERE kind = 'mulaid_refunded' AND person_id = $1", [w.sharerId]),
     },
     {

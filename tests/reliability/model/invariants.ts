@@ -103,43 +103,62 @@ const CHECKS: ReadonlyArray<{ problem: string; sql: string }> = [
              OR (response->>'acctMulaidPay')::bigint <> mulaid_pay_fen
              OR (response->>'cashPay')::bigint <> cash_pay_fen`,
   },
-  {
-    // SPEC 2.8: the notice of a payment is written in the payment's own transaction (an outbox).
-    problem: 'a mutual-aid payment without exactly one notice of its amount to its sharer and one to its patient, or a notice of no such payment',
-    sql: `WITH n AS (
-            SELECT ref->>'settlementId' AS sid, person_id, count(*) AS c, sum((ref->>'amountFen')::bigint) AS amount
-            FROM messages WHERE kind = 'mulaid_paid' GROUP BY 1, 2),
-          e AS (
-            SELECT s.settlement_id::text AS sid, p.person_id, s.mulaid_pay_fen AS amount, s.serial_no
-            FROM settlements s CROSS JOIN LATERAL (VALUES (s.sharer_id), (s.patient_id)) AS p (person_id)
-            WHERE s.mulaid_pay_fen > 0)
-          SELECT COALESCE(e.serial_no, n.sid) AS id,
-                 COALESCE(n.c, 0)::text || ' notices of ' || COALESCE(n.amount, 0)::text || ' for a payment of ' || COALESCE(e.amount, 0)::text AS detail
-          FROM e FULL JOIN n ON n.sid = e.sid AND n.person_id = e.person_id
-          WHERE e.sid IS NULL OR n.sid IS NULL OR n.c <> 1 OR n.amount <> e.amount`,
-  },
-  {
-    problem: 'a refund to a sharer without exactly one notice of its amount to the sharer and one to the patient, or a notice of no such refund',
-    sql: `WITH n AS (
-            SELECT ref->>'refundId' AS rid, person_id, count(*) AS c, sum((ref->>'amountFen')::bigint) AS amount
-            FROM messages WHERE kind = 'mulaid_refunded' GROUP BY 1, 2),
-          e AS (
-            SELECT r.refund_id::text AS rid, p.person_id, r.to_mulaid_fen AS amount, r.refund_serial_no
-            FROM refunds r JOIN settlements s ON s.settlement_id = r.settlement_id
-            CROSS JOIN LATERAL (VALUES (s.sharer_id), (s.patient_id)) AS p (person_id)
-            WHERE r.to_mulaid_fen > 0)
-          SELECT COALESCE(e.refund_serial_no, n.rid) AS id,
-                 COALESCE(n.c, 0)::text || ' notices of ' || COALESCE(n.amount, 0)::text || ' for a refund of ' || COALESCE(e.amount, 0)::text AS detail
-          FROM e FULL JOIN n ON n.rid = e.rid AND n.person_id = e.person_id
-          WHERE e.rid IS NULL OR n.rid IS NULL OR n.c <> 1 OR n.amount <> e.amount`,
-  },
 ];
+
+/**
+ * SPEC 2.8: the notice of every mutual-aid payment and refund is written in the money's own
+ * transaction (an outbox), to both sides, once. Where the schema has a `notice_outbox` (one row
+ * per payment, made into the messages later, once), the notice exists exactly once as that row
+ * or as one message to each side of the right amount — never neither, never both, never twice;
+ * without it, as the messages themselves.
+ */
+function noticeChecks(outbox: boolean): Array<{ problem: string; sql: string }> {
+  const of = (kind: 'mulaid_paid' | 'mulaid_refunded', refKey: string, events: string, what: string) => ({
+    problem: `a mutual-aid ${what} whose notice is missing, doubled, of another amount or not to both sides, or a notice of no such ${what}`,
+    sql: `WITH o AS (
+            ${outbox ? `SELECT source_id::text AS sid, count(*) AS c FROM notice_outbox WHERE kind = '${kind}' GROUP BY 1` : 'SELECT NULL::text AS sid, 0::bigint AS c WHERE false'}),
+          n AS (
+            SELECT ref->>'${refKey}' AS sid, person_id, count(*) AS c, sum((ref->>'amountFen')::bigint) AS amount
+            FROM messages WHERE kind = '${kind}' GROUP BY 1, 2),
+          e AS (${events})
+          SELECT e.serial AS id,
+                 COALESCE(o.c, 0)::text || ' in the outbox, ' || COALESCE(n.c, 0)::text || ' messages of ' || COALESCE(n.amount, 0)::text || ' for ' || e.amount::text AS detail
+          FROM e LEFT JOIN o ON o.sid = e.sid LEFT JOIN n ON n.sid = e.sid AND n.person_id = e.person_id
+          WHERE NOT ((COALESCE(o.c, 0) = 1 AND n.sid IS NULL) OR (COALESCE(o.c, 0) = 0 AND COALESCE(n.c, 0) = 1 AND COALESCE(n.amount, -1) = e.amount))
+          UNION ALL
+          SELECT n.sid, 'a message to someone the ${what} is not about, or of no such ${what}' FROM n
+          WHERE NOT EXISTS (SELECT 1 FROM e WHERE e.sid = n.sid AND e.person_id = n.person_id)
+          UNION ALL
+          SELECT o.sid, 'an outbox row of no such ${what}' FROM o WHERE NOT EXISTS (SELECT 1 FROM e WHERE e.sid = o.sid)`,
+  });
+  return [
+    of(
+      'mulaid_paid',
+      'settlementId',
+      `SELECT s.settlement_id::text AS sid, p.person_id, s.mulaid_pay_fen AS amount, s.serial_no AS serial
+       FROM settlements s CROSS JOIN LATERAL (VALUES (s.sharer_id), (s.patient_id)) AS p (person_id)
+       WHERE s.mulaid_pay_fen > 0`,
+      'payment',
+    ),
+    of(
+      'mulaid_refunded',
+      'refundId',
+      `SELECT r.refund_id::text AS sid, p.person_id, r.to_mulaid_fen AS amount, r.refund_serial_no AS serial
+       FROM refunds r JOIN settlements s ON s.settlement_id = r.settlement_id
+       CROSS JOIN LATERAL (VALUES (s.sharer_id), (s.patient_id)) AS p (person_id)
+       WHERE r.to_mulaid_fen > 0`,
+      'refund',
+    ),
+  ];
+}
 
 export async function databaseInvariants(q: Queryable): Promise<string[]> {
   const problems: string[] = [];
+  const [schema] = await q.query<{ outbox: boolean }>("SELECT to_regclass('notice_outbox') IS NOT NULL AS outbox");
+  const outbox = schema?.outbox === true;
   // Fresh statistics, so that the planner joins these growing tables by hash, not in loops.
-  await q.query('ANALYZE accounts, ledger_entries, settlements, refunds, messages');
-  for (const check of CHECKS) {
+  await q.query(`ANALYZE accounts, ledger_entries, settlements, refunds, messages${outbox ? ', notice_outbox' : ''}`);
+  for (const check of [...CHECKS, ...noticeChecks(outbox)]) {
     const rows = await q.query<{ id: string; detail: string }>(`${check.sql} LIMIT 5`);
     if (rows.length > 0) problems.push(`${check.problem}: ${rows.map((r) => `${r.id} (${r.detail})`).join('; ')}`);
   }

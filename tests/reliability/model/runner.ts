@@ -278,7 +278,11 @@ export class ModelRunner {
           const bindable = free.filter((f) => this.expectedBind(this.structure, f.s, f.p, group) === 'ok');
           const pool = bindable.length > 0 && op.pick % 4 !== 0 ? bindable : free;
           const pair = pool[Math.floor(op.pick / 4) % pool.length]!;
-          concrete = { kind: 'rebind', group, sharer: pair.s, patient: pair.p, answer: op.answer };
+          // At most one pair of a family is ever refused as "not my relative" (blocked for the rest of
+          // the run): a long soak must not end with families that can no longer be bound.
+          const groupBlocked = group.sharers.some((sh) => group.patients.some((p) => this.structure.blocked.has(`${sh.personId}:${p.personId}`)));
+          const answer = op.answer === 'notMine' && groupBlocked ? 'decline' : op.answer;
+          concrete = { kind: 'rebind', group, sharer: pair.s, patient: pair.p, answer };
           break;
         }
         case 'policy': {
