@@ -19,6 +19,10 @@ export interface Limits {
   bindAttemptsPerHour: number;
   /** Diagnoses per user per hour (each one tells something of a sharer's balance). */
   diagnosePerHour: number;
+  /** Staff login attempts per user name per hour (SPEC 2.10). */
+  staffLoginPerUsernamePerHour: number;
+  /** Staff login attempts per client address per hour. */
+  staffLoginPerClientPerHour: number;
 }
 
 /** The delivery worker of notices (SPEC 2.8, server/workers/notices.ts). */
@@ -47,6 +51,8 @@ export interface Config {
   idDigestKey: string | undefined;
   demoData: boolean;
   sessionTtlSeconds: number;
+  /** A staff session lasts one working day by default. */
+  staffSessionTtlSeconds: number;
   limits: Limits;
   notices: NoticeSettings;
 }
@@ -85,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
     idDigestKey: text(env, 'ID_DIGEST_KEY'),
     demoData: appEnv === 'development' && env.DEMO_DATA !== '0',
     sessionTtlSeconds: integer(env, 'SESSION_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
+    staffSessionTtlSeconds: integer(env, 'STAFF_SESSION_TTL_SECONDS', 10 * 3600, 60, 7 * 24 * 3600),
     limits: {
       smsCooldownSeconds: integer(env, 'SMS_COOLDOWN_SECONDS', 60, 0, 3600),
       smsPerPhonePerDay: integer(env, 'SMS_PER_PHONE_PER_DAY', 10, 1, 1000),
@@ -94,6 +101,8 @@ export function loadConfig(env: Env = process.env): Config {
       verifyAttemptsPerHour: integer(env, 'VERIFY_ATTEMPTS_PER_HOUR', 10, 1, 100_000),
       bindAttemptsPerHour: integer(env, 'BIND_ATTEMPTS_PER_HOUR', 30, 1, 1_000_000),
       diagnosePerHour: integer(env, 'DIAGNOSE_PER_HOUR', 20, 1, 1_000_000),
+      staffLoginPerUsernamePerHour: integer(env, 'STAFF_LOGIN_PER_USERNAME_PER_HOUR', 10, 1, 100_000),
+      staffLoginPerClientPerHour: integer(env, 'STAFF_LOGIN_PER_CLIENT_PER_HOUR', 60, 1, 1_000_000),
     },
     notices: {
       maxAttempts: integer(env, 'NOTICE_MAX_ATTEMPTS', 8, 1, 100),

@@ -106,6 +106,7 @@ export async function buildGateway(
       app,
       bearer: bearerOf(request.headers.authorization),
       requestId: request.id,
+      clientAddress: request.ip,
     });
     return send(reply, envelope);
   });

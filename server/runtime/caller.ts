@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { App } from '../app';
 import { fail } from '../errors';
@@ -27,7 +27,32 @@ export interface AdminCaller {
   readonly kind: 'admin';
 }
 
+/** SPEC 2.10: a member of the service hall's staff, by rank. */
+export type StaffRole = 'agent' | 'handler' | 'supervisor';
+export const STAFF_ROLES: readonly StaffRole[] = ['agent', 'handler', 'supervisor'];
+
+export interface StaffCaller {
+  readonly kind: 'staff';
+  readonly staffId: string;
+  readonly username: string;
+  readonly name: string;
+  readonly role: StaffRole;
+  readonly sessionId: string;
+}
+
+/** Whether `role` may do what `needed` may (agent < handler < supervisor). */
+export function staffMay(role: StaffRole, needed: StaffRole): boolean {
+  return STAFF_ROLES.indexOf(role) >= STAFF_ROLES.indexOf(needed);
+}
+
 const TOKEN_ISSUER = 'yibao-gongji';
+/** Staff tokens have an issuer, an audience and a signing key of their own: never a user's token. */
+const STAFF_TOKEN_ISSUER = 'yibao-gongji-staff';
+const STAFF_TOKEN_AUDIENCE = 'service-hall';
+
+function staffSigningKey(app: App): Uint8Array {
+  return createHmac('sha256', app.keys.session).update('staff-session-key').digest();
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -134,4 +159,56 @@ export function resolveAdmin(app: App, source: CallerSource): AdminCaller {
   const bearer = 'bearer' in source ? source.bearer : undefined;
   if (!bearer || !sameSecret(bearer, app.keys.admin)) fail('UNAUTHENTICATED');
   return { kind: 'admin' };
+}
+
+/** A new staff session (stored, so it can end) and its token. */
+export async function issueStaffToken(app: App, staffId: string): Promise<{ token: string; expiresAt: Date }> {
+  const issuedAt = Math.floor(app.clock.now().getTime() / 1000);
+  const expiresAt = new Date((issuedAt + app.config.staffSessionTtlSeconds) * 1000);
+  const sessionId = randomUUID();
+  await app.db.query('INSERT INTO staff_sessions (session_id, staff_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+    sessionId,
+    staffId,
+    app.clock.now(),
+    expiresAt,
+  ]);
+  const token = await new SignJWT({ sid: sessionId })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(staffId)
+    .setIssuer(STAFF_TOKEN_ISSUER)
+    .setAudience(STAFF_TOKEN_AUDIENCE)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(staffSigningKey(app));
+  return { token, expiresAt };
+}
+
+/** The staff member behind a staff token whose session is live and whose account is not disabled. */
+export async function resolveStaff(app: App, source: CallerSource): Promise<StaffCaller> {
+  const bearer = 'bearer' in source ? source.bearer : undefined;
+  if (!bearer) fail('UNAUTHENTICATED');
+  let staffId: string;
+  let sessionId: string;
+  try {
+    const { payload } = await jwtVerify(bearer, staffSigningKey(app), {
+      algorithms: ['HS256'],
+      issuer: STAFF_TOKEN_ISSUER,
+      audience: STAFF_TOKEN_AUDIENCE,
+      currentDate: app.clock.now(),
+    });
+    const { sub, sid } = payload as { sub?: unknown; sid?: unknown };
+    if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid)) fail('UNAUTHENTICATED');
+    staffId = sub;
+    sessionId = sid;
+  } catch {
+    return fail('UNAUTHENTICATED');
+  }
+  const rows = await app.db.query<{ staff_id: string; username: string; name: string; role: StaffRole }>(
+    `SELECT st.staff_id, st.username, st.name, st.role FROM staff_sessions s JOIN staff st ON st.staff_id = s.staff_id
+     WHERE s.session_id = $1 AND s.staff_id = $2 AND s.ended_at IS NULL AND s.expires_at > $3 AND st.disabled_at IS NULL`,
+    [sessionId, staffId, app.clock.now()],
+  );
+  const staff = rows[0];
+  if (!staff) fail('UNAUTHENTICATED');
+  return { kind: 'staff', staffId: staff.staff_id, username: staff.username, name: staff.name, role: staff.role, sessionId };
 }

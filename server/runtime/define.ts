@@ -5,17 +5,21 @@ import { AppError } from '../errors';
 import {
   resolveAdmin,
   resolveInstitution,
+  resolveStaff,
   resolveUser,
+  staffMay,
   type AdminCaller,
   type CallerSource,
   type InstitutionCaller,
+  type StaffCaller,
+  type StaffRole,
   type UserCaller,
 } from './caller';
 import { failure, INTERNAL, success, type Envelope, type ErrorBody } from './envelope';
 import { firstIssue } from './issues';
 import { DatabaseNotConfigured, defaultApp } from './defaultApp';
 
-export type AuthKind = 'public' | 'user' | 'institution' | 'admin';
+export type AuthKind = 'public' | 'user' | 'institution' | 'admin' | 'staff';
 
 type CallerOf<A extends AuthKind> = A extends 'user'
   ? UserCaller
@@ -23,7 +27,16 @@ type CallerOf<A extends AuthKind> = A extends 'user'
     ? InstitutionCaller
     : A extends 'admin'
       ? AdminCaller
-      : { kind: 'public'; source: CallerSource };
+      : A extends 'staff'
+        ? StaffCaller
+        : PublicCaller;
+
+/** A caller without credentials; `clientAddress` is the gateway's view of the client (none in WeChat). */
+export interface PublicCaller {
+  kind: 'public';
+  source: CallerSource;
+  clientAddress: string | null;
+}
 
 export interface Call<A extends AuthKind> {
   readonly app: App;
@@ -40,6 +53,8 @@ export interface GatewayContext {
   readonly app: App;
   readonly bearer?: string;
   readonly requestId?: string;
+  /** The client's address as the gateway sees it (rate limits per client). */
+  readonly clientAddress?: string;
 }
 
 export type CloudMain = ((event: unknown, context?: unknown) => Promise<Envelope>) & {
@@ -80,10 +95,18 @@ const NO_DATABASE: { code: string; message: string } = {
   message: '服务暂不可用：云函数未配置数据库（环境变量 DATABASE_URL），请联系管理员',
 };
 
-async function authenticate(app: App, auth: AuthKind, source: CallerSource): Promise<unknown> {
+const STAFF_ROLE_TEXT: Readonly<Record<StaffRole, string>> = {
+  agent: '该功能仅限医保经办工作人员使用',
+  handler: '该业务需由经办员（经办岗）办理，客服岗不能代办',
+  supervisor: '审计记录仅限主管查看',
+};
+
+async function authenticate(app: App, auth: AuthKind, source: CallerSource, clientAddress: string | null): Promise<unknown> {
   switch (auth) {
     case 'public':
-      return { kind: 'public', source };
+      return { kind: 'public', source, clientAddress } satisfies PublicCaller;
+    case 'staff':
+      return resolveStaff(app, source);
     case 'user':
       return resolveUser(app, source);
     case 'institution':
@@ -100,6 +123,8 @@ async function authenticate(app: App, auth: AuthKind, source: CallerSource): Pro
  */
 export function defineCloudFunction<A extends AuthKind, S extends z.ZodType, R>(spec: {
   auth: A;
+  /** For staff functions: the least role that may call it (SPEC 2.10); others are FORBIDDEN. */
+  staffRole?: A extends 'staff' ? StaffRole : never;
   event: S;
   run: (call: Call<A>, input: z.output<S>) => Promise<R>;
 }): CloudMain {
@@ -121,7 +146,11 @@ export function defineCloudFunction<A extends AuthKind, S extends z.ZodType, R>(
           event = rest;
         }
       }
-      const caller = (await authenticate(app, spec.auth, source)) as CallerOf<A>;
+      const clientAddress = isGatewayContext(context) ? (context.clientAddress ?? null) : null;
+      const caller = (await authenticate(app, spec.auth, source, clientAddress)) as CallerOf<A>;
+      if (spec.staffRole && (caller as StaffCaller).kind === 'staff' && !staffMay((caller as StaffCaller).role, spec.staffRole)) {
+        throw new AppError('FORBIDDEN', STAFF_ROLE_TEXT[spec.staffRole]);
+      }
       if (typeof event !== 'object' || event === null || Array.isArray(event)) {
         throw new AppError('INVALID_INPUT', '请求内容应为 JSON 对象', 'event');
       }

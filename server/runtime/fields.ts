@@ -53,3 +53,16 @@ export const cursorField = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 
 export const limitField = z.number().int('每页条数应为整数').min(1, '每页至少1条').max(100, '每页最多100条');
 /** Six digits whose province part exists on the mainland (as setPolicy's scope), not just any six digits. */
 export const poolingRegionField = z.string().refine(isPoolingRegionCode, '统筹区编码应为6位数字，且前两位是有效的省级代码');
+
+/** A staff user name: lower-case letters first, then letters, digits, `_`, `.`, `-` (3–32). */
+export const staffUsernameField = z.string().regex(/^[a-z][a-z0-9_.-]{2,31}$/, '用户名为3–32位小写字母、数字、下划线、点或短横线，以字母开头');
+export const staffRoleField = z.enum(['agent', 'handler', 'supervisor'], { message: 'role 应为 agent、handler 或 supervisor' });
+/** A stated reason or a paper reference: visible text, trimmed. */
+export const staffTextField = (what: string, min: number, max: number) =>
+  z
+    .string({ message: `请填写${what}` })
+    .trim()
+    .min(min, `请填写${what}（至少${min}个字）`)
+    .max(max, `${what}最长${max}个字`)
+    .regex(noControlChars, `${what}含有不可见字符`)
+    .refine(wellFormed, `${what}含有无法识别的字符`);

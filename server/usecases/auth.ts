@@ -14,6 +14,7 @@ import { audit } from '../store/audit';
 import { notify } from '../store/messages';
 import { endSessions, forgetWechat } from '../store/sessions';
 import { unreadCount } from './messages';
+import type { Actor } from './actor';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -133,7 +134,7 @@ export interface PersonView {
   balanceFen?: bigint;
 }
 
-async function personView(app: App, person: PersonRow): Promise<PersonView> {
+export async function personView(app: App, person: PersonRow): Promise<PersonView> {
   const balance = await getBalance(app.db, person.person_id);
   return {
     name: person.name,
@@ -146,7 +147,7 @@ async function personView(app: App, person: PersonRow): Promise<PersonView> {
 }
 
 /** How a link between a user and a registry person was proven (SPEC 2.7). */
-export type Proof = 'registry_phone' | 'face_check';
+export type Proof = 'registry_phone' | 'face_check' | 'staff';
 
 /** How long a started face check may be completed, at most (the provider may say less). */
 const FACE_CHECK_TTL_SECONDS = 600;
@@ -258,6 +259,27 @@ export async function verifyIdentity(
     return { person: await personView(app, person), proof };
   }
 
+  await linkPerson(app, { userId: caller.userId, phone: caller.phone }, person, idNumber, proof, {
+    label: `user:${caller.userId}`,
+    ...(input.faceCheckId !== undefined ? { faceCheckId: input.faceCheckId } : {}),
+  });
+  return { person: await personView(app, person), proof };
+}
+
+/**
+ * Links a user to a registry person whose proof was checked (SPEC 2.7): a face check or staff
+ * also reclaim the person from another user (unlinked, signed out, both told, a risk event);
+ * the registry phone is told of a link through another phone. Used by verifyIdentity and by a
+ * handler's linkIdentity at the service hall.
+ */
+export async function linkPerson(
+  app: App,
+  target: { userId: string; phone: string },
+  person: PersonRow,
+  idNumber: string,
+  proof: Proof,
+  by: { label: string; faceCheckId?: string; staff?: Actor['staff'] },
+): Promise<void> {
   const now = app.clock.now();
   try {
     await app.db.transaction(async (tx) => {
@@ -265,8 +287,8 @@ export async function verifyIdentity(
         person.person_id,
       ]);
       const holder = holders[0];
-      if (holder && holder.user_id !== caller.userId) {
-        if (proof !== 'face_check') {
+      if (holder && holder.user_id !== target.userId) {
+        if (proof === 'registry_phone') {
           fail('IDENTITY_IN_USE', '该身份已被另一个账号认证。如果这是您本人的身份，请通过人脸核验收回');
         }
         await tx.query('UPDATE users SET person_id = NULL, verified_at = NULL, verified_by = NULL WHERE user_id = $1', [
@@ -278,32 +300,33 @@ export async function verifyIdentity(
         await tx.query(
           `INSERT INTO risk_events (risk_id, kind, person_id, other_id, binding_id, detail, created_at)
            VALUES ($1, 'identity_reclaimed', $2, NULL, NULL, $3, $4)`,
-          [randomUUID(), person.person_id, JSON.stringify({ proof, fromUser: holder.user_id, toUser: caller.userId }), now],
+          [randomUUID(), person.person_id, JSON.stringify({ proof, fromUser: holder.user_id, toUser: target.userId }), now],
         );
-        await audit(tx, now, `user:${caller.userId}`, 'reclaimIdentity', `person:${person.person_id}`, { fromUser: holder.user_id, proof });
+        await audit(tx, now, by.label, 'reclaimIdentity', `person:${person.person_id}`, { fromUser: holder.user_id, proof });
       }
       const updated = await tx.query(
         'UPDATE users SET person_id = $2, verified_at = $3, verified_by = $4 WHERE user_id = $1 AND person_id IS NULL RETURNING user_id',
-        [caller.userId, person.person_id, now, proof],
+        [target.userId, person.person_id, now, proof],
       );
       if (updated.length === 0) fail('FORBIDDEN', '该账号已绑定其他实名身份，不能更换；如需帮助请联系客服');
-      if (input.faceCheckId !== undefined) {
-        await tx.query("UPDATE face_checks SET status = 'used', completed_at = $2 WHERE face_check_id = $1", [input.faceCheckId, now]);
+      if (by.faceCheckId !== undefined) {
+        await tx.query("UPDATE face_checks SET status = 'used', completed_at = $2 WHERE face_check_id = $1", [by.faceCheckId, now]);
       }
-      await notify(tx, now, { userId: caller.userId }, 'identity_linked', { proof });
-      if (person.phone !== null && person.phone !== caller.phone) {
-        await notify(tx, now, { smsPhone: person.phone }, 'identity_link_notice', { proof, phoneMasked: maskPhone(caller.phone) });
+      await notify(tx, now, { userId: target.userId }, 'identity_linked', { proof });
+      if (person.phone !== null && person.phone !== target.phone) {
+        await notify(tx, now, { smsPhone: person.phone }, 'identity_link_notice', { proof, phoneMasked: maskPhone(target.phone) });
       }
-      await audit(tx, now, `user:${caller.userId}`, 'verifyIdentity', `person:${person.person_id}`, {
+      await audit(tx, now, by.label, 'verifyIdentity', `person:${person.person_id}`, {
         idNumberMasked: maskIdNumber(idNumber),
         proof,
+        ...(by.label !== `user:${target.userId}` ? { user: target.userId } : {}),
       });
+      await by.staff?.inAct(tx, now);
     });
   } catch (error) {
     if (sqlState(error) === SQLSTATE.uniqueViolation) fail('IDENTITY_IN_USE', '该身份已被另一个账号认证。如果这是您本人的身份，请通过人脸核验收回');
     throw error;
   }
-  return { person: await personView(app, person), proof };
 }
 
 async function useFaceCheck(app: App, faceCheckId: string): Promise<void> {

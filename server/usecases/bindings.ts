@@ -24,9 +24,10 @@ import type { Queryable } from '../db/port';
 import { expireDue, refreshPayability } from './payabilityWatch';
 import { canShare, findPersonByIdNumber, getPerson, isInsured, type PersonRow } from '../store/persons';
 import { hitRateLimit } from '../store/rateLimits';
+import { asActor, type Actor } from './actor';
 
 /** Check 1 of SPEC 2.1: logged in (the runtime did that) and verified. */
-export async function requireVerifiedPerson(app: App, caller: UserCaller): Promise<PersonRow> {
+export async function requireVerifiedPerson(app: App, caller: { personId: string | null }): Promise<PersonRow> {
   if (caller.personId === null) fail('NOT_VERIFIED');
   const person = await getPerson(app.db, caller.personId);
   if (!person) fail('NOT_VERIFIED');
@@ -37,10 +38,10 @@ export async function requireVerifiedPerson(app: App, caller: UserCaller): Promi
  * Registry lookups of relatives (binding and family account) share one budget per user, so
  * the forms cannot be used to enumerate the registry.
  */
-export function hitRegistryLookupLimit(app: App, caller: UserCaller): Promise<void> {
+export function hitRegistryLookupLimit(app: App, caller: UserCaller | Actor): Promise<void> {
   return hitRateLimit(
     app,
-    `bind:${caller.userId}`,
+    `bind:${asActor(caller).limitKey}`,
     app.config.limits.bindAttemptsPerHour,
     3600,
     '添加亲属的尝试过于频繁，为保护参保信息安全，请一小时后再试',
@@ -111,10 +112,11 @@ function secondSpouse(): never {
 /** SPEC 2.1 and 2.8: every check in order, the first failure is the answer; the undertaking; consent. */
 export async function bindRelative(
   app: App,
-  caller: UserCaller,
+  caller: UserCaller | Actor,
   input: { name: string; idNumber: string; relationship: Relationship; acceptUndertaking?: boolean; endsOn?: string },
 ): Promise<{ binding: BindingView }> {
-  const sharer = await requireVerifiedPerson(app, caller); // 1
+  const actor = asActor(caller);
+  const sharer = await requireVerifiedPerson(app, actor); // 1
   if (!canShare(sharer)) fail('SHARER_NOT_EMPLOYEE'); // 2
   if (input.acceptUndertaking !== true) fail('UNDERTAKING_REQUIRED', undefined, 'acceptUndertaking');
   const today = shanghaiToday(app.clock.now());
@@ -138,7 +140,7 @@ export async function bindRelative(
   if (input.relationship === 'spouse' && (await hasLiveSpouse(app.db, sharer.person_id))) secondSpouse(); // 6
   // 11 is counted here, before the registry is consulted: a limit checked after the lookup
   // would not stop anyone from enumerating the registry through this form.
-  await hitRegistryLookupLimit(app, caller);
+  await hitRegistryLookupLimit(app, actor);
   const relative = insuredRelative(found, input.name); // 7
   if (!sharingAllowed(policy, sharer.pooling_region, relative.pooling_region)) fail('OUT_OF_REGION'); // 8
 
@@ -166,8 +168,8 @@ export async function bindRelative(
       }
       await tx.query(
         `INSERT INTO bindings (binding_id, sharer_id, relative_id, relationship, status, created_at, confirmed_at,
-           undertaking_version, undertaking_at, ends_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6, $9)`,
+           undertaking_version, undertaking_at, ends_on, undertaking_ref)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6, $9, $10)`,
         [
           bindingId,
           sharer.person_id,
@@ -178,6 +180,7 @@ export async function bindRelative(
           status === 'active' ? now : null,
           UNDERTAKING.version,
           input.endsOn ?? null,
+          actor.staff?.undertakingRef ?? null,
         ],
       );
       await notify(tx, now, { personId: relative.person_id }, status === 'pending' ? 'binding_requested' : 'binding_created', {
@@ -188,13 +191,15 @@ export async function bindRelative(
         ...(input.endsOn ? { endsOn: input.endsOn } : {}),
       });
       await refreshPayability(tx, now, today, 'b.binding_id = $2', [bindingId]);
-      await audit(tx, now, `user:${caller.userId}`, 'bindRelative', `binding:${bindingId}`, {
+      await audit(tx, now, actor.label, 'bindRelative', `binding:${bindingId}`, {
         relative: maskIdNumber(parsed.info.idNumber),
         relationship: input.relationship,
         status,
         undertaking: UNDERTAKING.version,
+        ...(actor.staff?.undertakingRef ? { undertakingRef: actor.staff.undertakingRef } : {}),
         ...(input.endsOn ? { endsOn: input.endsOn } : {}),
       });
+      await actor.staff?.inAct(tx, now);
     });
   } catch (error) {
     if (sqlState(error) === SQLSTATE.uniqueViolation) fail('ALREADY_BOUND');
@@ -245,8 +250,9 @@ async function pendingForRelative(app: App, person: PersonRow, bindingId: string
   return binding;
 }
 
-export async function confirmBinding(app: App, caller: UserCaller, input: { bindingId: string }): Promise<{ binding: BindingView }> {
-  const person = await requireVerifiedPerson(app, caller);
+export async function confirmBinding(app: App, caller: UserCaller | Actor, input: { bindingId: string }): Promise<{ binding: BindingView }> {
+  const actor = asActor(caller);
+  const person = await requireVerifiedPerson(app, actor);
   const binding = await pendingForRelative(app, person, input.bindingId, '确认');
   if (binding) {
     const now = app.clock.now();
@@ -263,7 +269,8 @@ export async function confirmBinding(app: App, caller: UserCaller, input: { bind
         role: 'sharer',
       });
       await refreshPayability(tx, now, shanghaiToday(now), 'b.binding_id = $2', [binding.binding_id]);
-      await audit(tx, now, `user:${caller.userId}`, 'confirmBinding', `binding:${binding.binding_id}`);
+      await audit(tx, now, actor.label, 'confirmBinding', `binding:${binding.binding_id}`);
+      await actor.staff?.inAct(tx, now);
     });
   }
   return { binding: await loadView(app, input.bindingId, person.person_id) };
@@ -272,10 +279,11 @@ export async function confirmBinding(app: App, caller: UserCaller, input: { bind
 /** SPEC 2.8: the relative refuses a pending binding; "not my relative" also blocks that sharer and is a risk event. */
 export async function declineBinding(
   app: App,
-  caller: UserCaller,
+  caller: UserCaller | Actor,
   input: { bindingId: string; notMyRelative?: boolean },
 ): Promise<{ binding: BindingView }> {
-  const person = await requireVerifiedPerson(app, caller);
+  const actor = asActor(caller);
+  const person = await requireVerifiedPerson(app, actor);
   const binding = await pendingForRelative(app, person, input.bindingId, '拒绝');
   if (!binding) fail('FORBIDDEN', '该共济关系已生效，如不再需要请选择“解除共济”');
   const notMine = input.notMyRelative === true;
@@ -301,7 +309,8 @@ export async function declineBinding(
         [randomUUID(), binding.relative_id, binding.sharer_id, binding.binding_id, JSON.stringify({ relationship: binding.relationship }), now],
       );
     }
-    await audit(tx, now, `user:${caller.userId}`, 'declineBinding', `binding:${binding.binding_id}`, { notMyRelative: notMine });
+    await audit(tx, now, actor.label, 'declineBinding', `binding:${binding.binding_id}`, { notMyRelative: notMine });
+    await actor.staff?.inAct(tx, now);
   });
   return { binding: await loadView(app, binding.binding_id, person.person_id) };
 }
@@ -325,11 +334,13 @@ export async function endBinding(
   return true;
 }
 
-export async function unbindRelative(app: App, caller: UserCaller, input: { bindingId: string }): Promise<{ binding: BindingView }> {
-  const person = await requireVerifiedPerson(app, caller);
+export async function unbindRelative(app: App, caller: UserCaller | Actor, input: { bindingId: string }): Promise<{ binding: BindingView }> {
+  const actor = asActor(caller);
+  const person = await requireVerifiedPerson(app, actor);
   const binding = await ownBinding(app, person, input.bindingId);
   const by = binding.sharer_id === person.person_id ? 'sharer' : 'relative';
-  if (by === 'relative') {
+  // A minor cannot leave alone in the app; at the service hall a handler sees the guardian.
+  if (by === 'relative' && !actor.staff) {
     const [view] = await bindingViews(app, app.db, person.person_id, 'b.binding_id = $2', [binding.binding_id]);
     if (view && (view.status === 'active' || view.status === 'pending') && !view.canLeave) {
       fail('FORBIDDEN', '未成年的亲属不能自行解除共济关系，请由共济人解除，或由监护人到医保经办大厅办理');
@@ -338,7 +349,8 @@ export async function unbindRelative(app: App, caller: UserCaller, input: { bind
   const now = app.clock.now();
   await app.db.transaction(async (tx) => {
     if (await endBinding(tx, now, binding, by)) {
-      await audit(tx, now, `user:${caller.userId}`, 'unbindRelative', `binding:${binding.binding_id}`, { by });
+      await audit(tx, now, actor.label, 'unbindRelative', `binding:${binding.binding_id}`, { by });
+      await actor.staff?.inAct(tx, now);
     }
   });
   return { binding: await loadView(app, binding.binding_id, person.person_id) };

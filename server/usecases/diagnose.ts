@@ -47,6 +47,14 @@ async function subjectOf(
     if (!patient) fail('NOT_FOUND', '未找到该亲情账户成员', 'memberId');
     return { patient, where: 'b.relative_id = $2 AND b.sharer_id = $3', params: [patient.person_id, me.person_id], inFamilyAccount: true };
   }
+  return patientSelf(app, me);
+}
+
+/** A patient asking about themself (or staff asking for them): every binding that pays for them. */
+export async function patientSelf(
+  app: App,
+  me: PersonRow,
+): Promise<{ patient: PersonRow; where: string; params: string[]; inFamilyAccount: boolean }> {
   const family = await app.db.query('SELECT 1 FROM family_members WHERE person_id = $1 AND removed_at IS NULL LIMIT 1', [me.person_id]);
   return { patient: me, where: 'b.relative_id = $2', params: [me.person_id], inFamilyAccount: family.length > 0 };
 }
@@ -64,6 +72,16 @@ export async function diagnose(
   const me = await requireVerifiedPerson(app, caller);
   await hitRateLimit(app, `diagnose:${caller.userId}`, app.config.limits.diagnosePerHour, 3600, '查询过于频繁，请一小时后再试');
   const subject = await subjectOf(app, me, caller, input);
+  return findingsFor(app, subject, input.amountFen);
+}
+
+/** Every finding for a patient, over the bindings `where` selects: the one diagnosis of users and staff. */
+export async function findingsFor(
+  app: App,
+  subject: { patient: PersonRow; where: string; params: string[]; inFamilyAccount: boolean },
+  amountFen?: number,
+): Promise<{ findings: Finding[] }> {
+  const input = { amountFen };
   const now = app.clock.now();
   const { rows, policyOf } = await queryBindingsWithPolicy(app.db, shanghaiMonthStart(now), subject.where, subject.params);
   const diagnosis = diagnosePatient(

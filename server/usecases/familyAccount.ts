@@ -14,6 +14,7 @@ import { notify } from '../store/messages';
 import { loadPolicies } from '../store/policies';
 import { findPersonByIdNumber } from '../store/persons';
 import { hitRegistryLookupLimit, insuredRelative, requireVerifiedPerson } from './bindings';
+import { accountOwner, asActor, type Actor } from './actor';
 
 /** SPEC 2.5: a family account holds at most 5 relatives. */
 export const FAMILY_ACCOUNT_LIMIT = 5;
@@ -62,7 +63,7 @@ function consentOf(row: { needs_consent: boolean; confirmed_at: Date | null }): 
   return row.confirmed_at ? 'confirmed' : 'pending';
 }
 
-async function memberRows(app: App, caller: UserCaller, where: string, params: SqlParam[]): Promise<MemberRow[]> {
+async function memberRows(app: App, caller: { userId: string; personId: string | null }, where: string, params: SqlParam[]): Promise<MemberRow[]> {
   return app.db.query<MemberRow>(
     `SELECT f.member_id, f.person_id, p.name, p.id_masked, f.relationship, p.insurance_type, p.pooling_region, f.created_at,
             f.needs_consent, f.confirmed_at,
@@ -91,15 +92,17 @@ function view(row: MemberRow): MemberView {
 
 export async function addFamilyAccount(
   app: App,
-  caller: UserCaller,
+  as: UserCaller | Actor,
   input: { name: string; idNumber: string; relationship: Relationship },
 ): Promise<{ member: MemberView }> {
-  const owner = await requireVerifiedPerson(app, caller);
+  const actor = asActor(as);
+  const owner = await requireVerifiedPerson(app, actor);
+  const caller = { userId: accountOwner(actor), personId: actor.personId };
   const parsed = parseIdNumber(input.idNumber, shanghaiToday(app.clock.now()));
   if (!parsed.ok) fail('INVALID_ID_NUMBER', parsed.message, 'idNumber');
   const found = await findPersonByIdNumber(app, app.db, parsed.info.idNumber);
   if (found?.person_id === owner.person_id) fail('SELF_BINDING', '不能把本人添加到自己的亲情账户', 'idNumber');
-  await hitRegistryLookupLimit(app, caller);
+  await hitRegistryLookupLimit(app, actor);
   const person = insuredRelative(found, input.name);
   const memberId = randomUUID();
   const now = app.clock.now();
@@ -129,7 +132,8 @@ export async function addFamilyAccount(
           role: 'relative',
         });
       }
-      await audit(tx, now, `user:${caller.userId}`, 'addFamilyAccount', `member:${memberId}`, { relationship: input.relationship });
+      await audit(tx, now, actor.label, 'addFamilyAccount', `member:${memberId}`, { relationship: input.relationship });
+      await actor.staff?.inAct(tx, now);
     });
   } catch (error) {
     if (sqlState(error) === SQLSTATE.uniqueViolation) fail('ALREADY_BOUND', '该亲属已在您的亲情账户中');
@@ -141,7 +145,10 @@ export async function addFamilyAccount(
   return { member: view(row) };
 }
 
-export async function listFamilyAccount(app: App, caller: UserCaller): Promise<{ members: MemberView[]; asMember: MembershipView[] }> {
+export async function listFamilyAccount(
+  app: App,
+  caller: { userId: string; personId: string | null },
+): Promise<{ members: MemberView[]; asMember: MembershipView[] }> {
   const me = await requireVerifiedPerson(app, caller);
   const rows = await memberRows(app, caller, 'f.removed_at IS NULL', []);
   const memberships = await app.db.query<{
@@ -200,20 +207,22 @@ export async function confirmFamilyMember(app: App, caller: UserCaller, input: {
   return { member };
 }
 
-async function liveMember(app: App, caller: UserCaller, memberId: string): Promise<MemberRow> {
+async function liveMember(app: App, caller: { userId: string; personId: string | null }, memberId: string): Promise<MemberRow> {
   const rows = await memberRows(app, caller, 'f.member_id = $3 AND f.removed_at IS NULL', [memberId]);
   const row = rows[0];
   if (!row) fail('NOT_FOUND', '未找到该亲情账户成员', 'memberId');
   return row;
 }
 
-export async function removeFamilyAccount(app: App, caller: UserCaller, input: { memberId: string }): Promise<{ member: MemberView }> {
-  await requireVerifiedPerson(app, caller);
-  const row = await liveMember(app, caller, input.memberId);
+export async function removeFamilyAccount(app: App, as: UserCaller | Actor, input: { memberId: string }): Promise<{ member: MemberView }> {
+  const actor = asActor(as);
+  await requireVerifiedPerson(app, actor);
+  const row = await liveMember(app, { userId: accountOwner(actor), personId: actor.personId }, input.memberId);
   const now = app.clock.now();
   await app.db.transaction(async (tx) => {
     await tx.query('UPDATE family_members SET removed_at = $2 WHERE member_id = $1 AND removed_at IS NULL', [row.member_id, now]);
-    await audit(tx, now, `user:${caller.userId}`, 'removeFamilyAccount', `member:${row.member_id}`);
+    await audit(tx, now, actor.label, 'removeFamilyAccount', `member:${row.member_id}`);
+    await actor.staff?.inAct(tx, now);
   });
   return { member: view(row) };
 }

@@ -89,7 +89,7 @@ function decodeCursor(cursor: string): Cursor {
  */
 export async function listRecords(
   app: App,
-  caller: UserCaller,
+  caller: { personId: string | null },
   input: ListRecordsInput,
 ): Promise<{ items: RecordView[]; nextCursor: string | null; totalFen: bigint }> {
   const person = await requireVerifiedPerson(app, caller);
