@@ -6,6 +6,7 @@ import type { AuthKind } from '../../server/runtime/define';
 import { ADAPTERS } from '../support/adapters';
 import type { Harness } from '../support/harness';
 import { CJK, useHarness } from './fixtures';
+import { createStaff } from '../staff/support';
 
 /**
  * SPEC 3.2 and 4: every cloud function answers malformed events of any shape with
@@ -159,6 +160,59 @@ const SPECS: Record<string, FunctionSpec> = {
       consentFromAge: { bad: [-1, 151, 1.5, NaN, Infinity, '16', true, {}, [16]], optional: true },
     },
   },
+  createStaff: {
+    valid: { username: 'desk.valid', name: '柜员', role: 'agent' },
+    fields: {
+      username: { bad: text('', 'ab', 'Upper', '1abc', 'has space', '张三', 'x'.repeat(33)) },
+      name: personName,
+      role: enumOf('admin', 'AGENT'),
+    },
+  },
+  staffLogin: {
+    valid: { username: 'desk.valid', password: 'secret', totp: '123456' },
+    fields: {
+      username: { bad: text('', 'ab', 'Upper', 'has space') },
+      password: { bad: [...NOT_TEXT, '', 'x'.repeat(129)] },
+      totp: { bad: text('', '12345', '1234567', 'abcdef', 123456) },
+    },
+  },
+  staffLookup: {
+    valid: { idNumber: UNKNOWN_ID, reason: '来电咨询' },
+    fields: { idNumber, reason: { bad: text('', ' ', '查', 'a\u0000b', 'x'.repeat(201)) } },
+  },
+  staffAct: {
+    valid: { action: 'confirmBinding', personIdNumber: UNKNOWN_ID, evidence: { kind: 'id_card', ref: 'ID-1' }, bindingId: UUID },
+    fields: {
+      action: { bad: text('', 'deleteEverything', 'CONFIRMBINDING') },
+      personIdNumber: idNumber,
+      evidence: { bad: [42, true, null, 'id_card', [], HUGE] },
+      'evidence.kind': enumOf('passport'),
+      'evidence.ref': { bad: text('', '  ', 'x'.repeat(65), 'a\u0000b') },
+      bindingId: objectId,
+    },
+    more: [
+      {
+        what: 'a binding for a sharer on the evidence of an ID card (the paper undertaking is required)',
+        event: { action: 'bindRelative', personIdNumber: UNKNOWN_ID, evidence: { kind: 'id_card', ref: 'ID-1' }, name: '张三', idNumber: UNKNOWN_ID, relationship: 'child' },
+        field: 'evidence.kind',
+      },
+      {
+        what: 'a confirmation on the evidence of an undertaking',
+        event: { action: 'confirmBinding', personIdNumber: UNKNOWN_ID, evidence: { kind: 'undertaking', ref: 'U-1' }, bindingId: UUID },
+        field: 'evidence.kind',
+      },
+      {
+        what: 'a field of another action',
+        event: { action: 'confirmBinding', personIdNumber: UNKNOWN_ID, evidence: { kind: 'id_card', ref: 'ID-1' }, bindingId: UUID, phone: '13912345678' },
+        field: 'phone',
+      },
+    ],
+  },
+  listAudit: {
+    valid: { staffId: UUID, personIdNumber: UNKNOWN_ID, limit: 10 },
+    fields: { staffId: optionalId, personIdNumber: { ...idNumber, optional: true }, cursor, limit },
+    more: [{ what: 'a cursor without its seal', event: { cursor: Buffer.from('["2026-01-01T00:00:00.000Z","x"]').toString('base64url') }, field: 'cursor' }],
+  },
   upsertPersons: {
     valid: { persons: [VALID_PERSON] },
     fields: {
@@ -267,7 +321,8 @@ describe.each(ADAPTERS)('malformed events on %s', (adapter) => {
       const person = await h.employee(10_000, { birthDate: '1970-07-07' });
       const user = await h.user(person);
       const inst = await h.institution();
-      credentials = { public: undefined, user: user.token, institution: inst.key, admin: h.adminKey };
+      const staff = await createStaff(h, 'supervisor');
+      credentials = { public: undefined, user: user.token, institution: inst.key, admin: h.adminKey, staff: staff.token };
     }
     return credentials[auth];
   }

@@ -433,5 +433,36 @@ export function eventSpecs(pools: Pools): Record<string, EventSpec> {
       consentFromAge: { valid: fc.option(fc.integer({ min: 0, max: 150 }), { nil: null }), nearMiss: numberNearMiss(fc.integer({ min: 0, max: 150 })), optional: true },
     },
     upsertPersons: { persons: arrayOfObjectsField(registryRow, 1000) },
+    // Staff (SPEC 2.10). User names of the world's staff are never drawn for createStaff.
+    createStaff: {
+      username: textField(fc.stringMatching(/^fz[a-z0-9_.-]{1,30}$/)),
+      name: personName,
+      role: enumField(['agent', 'handler', 'supervisor']),
+    },
+    staffLogin: {
+      username: textField(fc.stringMatching(/^[a-z][a-z0-9_.-]{2,31}$/)),
+      password: textField(fc.string({ minLength: 1, maxLength: 128 })),
+      totp: textField(fc.stringMatching(/^[0-9]{6}$/)),
+    },
+    staffLookup: { idNumber, reason: textField(fc.constantFrom('来电咨询', '本人到厅办理')) },
+    // One action's shape (confirmBinding): the other actions share every field but their own.
+    staffAct: {
+      action: enumField(['confirmBinding']),
+      personIdNumber: idNumber,
+      evidence: {
+        valid: fc.record({ kind: fc.constantFrom('id_card', 'power_of_attorney'), ref: fc.constantFrom('ID-1', '委托书-2') }),
+        nearMiss: fc.oneof(
+          fc.record({ kind: fc.constantFrom('undertaking', 'passport', '', 'ID_CARD'), ref: fc.constantFrom('ID-1') }),
+          fc.record({ kind: fc.constantFrom('id_card'), ref: fc.oneof(evilString, fc.constant(''), fc.constant('x'.repeat(65))) }),
+          fc.constantFrom('id_card', null, [], 42, { kind: 'id_card' }, { ref: 'ID-1' }),
+        ),
+      },
+      bindingId: objectId(pools.bindingIds),
+    },
+    listAudit: {
+      staffId: { valid: fc.uuid(), nearMiss: textNearMiss(fc.uuid()), optional: true },
+      personIdNumber: { ...idNumber, optional: true },
+      limit: int(1, 100),
+    },
   };
 }

@@ -4,6 +4,7 @@ import type { AuthKind } from '../../server/runtime/define';
 import { ERROR_CODES } from '../../src/rules/errorCodes';
 import type { Harness } from '../support/harness';
 import type { Pools } from './arbitraries';
+import { createStaff } from '../staff/support';
 
 /** Text that only a leaked stack trace, error object or file path would put in an answer. */
 export const STACK_TRACE = /\bat [\w.<>$]+ \(|\bat .*\.(?:ts|js|mjs|cjs):\d+|node_modules|Error:|\/work\/|\/home\/|\/tmp\/|file:\/\/|[A-Za-z]:\\|FST_ERR|ECONNREFUSED|SQLSTATE|syntax error at/;
@@ -160,7 +161,15 @@ export async function buildFuzzWorld(h: Harness): Promise<FuzzWorld> {
   const messages = await h.ok<{ items: Array<{ messageId: string }>; nextCursor: string | null }>('listMessages', { limit: 2 }, worker.token);
   if (!messages.nextCursor || messages.items.length < 2) throw new Error('no page of messages in the world');
   const leaver = { token: await h.login(h.nextPhone()) };
-  const bearers: Record<AuthKind, string | undefined> = { public: undefined, user: worker.token, institution: inst.key, admin: h.adminKey };
+  // A supervisor may call every staff function, so each one reaches its validation.
+  const supervisor = await createStaff(h, 'supervisor', '模糊测试主管');
+  const bearers: Record<AuthKind, string | undefined> = {
+    public: undefined,
+    user: worker.token,
+    institution: inst.key,
+    admin: h.adminKey,
+    staff: supervisor.token,
+  };
   return {
     pools: {
       phones: [worker.phone, spouseUser.phone, '13800000000'],
