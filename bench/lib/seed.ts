@@ -28,6 +28,7 @@ export const BENCH_ENV: Record<string, string> = {
   LOGIN_ATTEMPTS_PER_HOUR: '100000',
   VERIFY_ATTEMPTS_PER_HOUR: '100000',
   BIND_ATTEMPTS_PER_HOUR: '1000000',
+  DIAGNOSE_PER_HOUR: '1000000',
 };
 
 /**
@@ -174,15 +175,24 @@ export async function insertInstitution(app: App, code = 'BENCH0001'): Promise<{
   return { caller: { kind: 'institution', code, name }, key: `${code}.${secret}` };
 }
 
-/** Verified users for the given persons, with session tokens (no SMS round). */
+/**
+ * Verified users for the given persons, with session tokens (no SMS round). Each user's phone
+ * is made the person's registry phone, so the link is the one a registry-phone login makes
+ * (SPEC 2.7: `verified_by = 'registry_phone'`).
+ */
 export async function insertVerifiedUsers(app: App, people: readonly SeedPerson[], phoneBase = 13_900_000_000): Promise<Array<{ userId: string; token: string; person: SeedPerson }>> {
   const now = new Date();
   const users = people.map((person, i) => ({ user_id: randomUUID(), phone: String(phoneBase + i), person_id: person.personId, person }));
   await inBatches(users, 2000, async (batch) => {
+    const json = JSON.stringify(batch.map(({ person: _p, ...row }) => row));
     await app.db.query(
-      `INSERT INTO users (user_id, phone, person_id, created_at, verified_at)
-       SELECT x.user_id, x.phone, x.person_id, $2, $2 FROM jsonb_to_recordset($1::jsonb) AS x(user_id uuid, phone text, person_id uuid)`,
-      [JSON.stringify(batch.map(({ person: _p, ...row }) => row)), now],
+      `UPDATE persons p SET phone = x.phone FROM jsonb_to_recordset($1::jsonb) AS x(person_id uuid, phone text) WHERE p.person_id = x.person_id`,
+      [json],
+    );
+    await app.db.query(
+      `INSERT INTO users (user_id, phone, person_id, created_at, verified_at, verified_by)
+       SELECT x.user_id, x.phone, x.person_id, $2, $2, 'registry_phone' FROM jsonb_to_recordset($1::jsonb) AS x(user_id uuid, phone text, person_id uuid)`,
+      [json, now],
     );
   });
   const out: Array<{ userId: string; token: string; person: SeedPerson }> = [];
