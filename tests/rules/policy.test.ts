@@ -19,7 +19,8 @@ describe('resolvePolicy', () => {
       sharingScope: 'province',
       maxRelatives: 8,
       allowPartial: false,
-      consentFromAge: null,
+      // SPEC v2 2.6: relatives of 16 or more confirm (Gansu, and the voluntariness of the 2026 notice).
+      consentFromAge: 16,
     };
     expect(resolvePolicy('130100', {})).toEqual(expected);
     expect(resolvePolicy('130100', { province: null, region: null })).toEqual(expected);
@@ -27,10 +28,11 @@ describe('resolvePolicy', () => {
   });
 
   it('applies a province override', () => {
-    expect(resolvePolicy('620100', { province: { consentFromAge: 16 } })).toEqual({
+    expect(resolvePolicy('620100', { province: { consentFromAge: 18 } })).toEqual({
       ...DEFAULT_POLICY,
-      consentFromAge: 16,
+      consentFromAge: 18,
     });
+    expect(resolvePolicy('620100', { province: { consentFromAge: null } })).toEqual({ ...DEFAULT_POLICY, consentFromAge: null });
   });
 
   it('applies a region override over the province override', () => {
@@ -43,7 +45,7 @@ describe('resolvePolicy', () => {
       sharingScope: 'region',
       maxRelatives: 3,
       allowPartial: true,
-      consentFromAge: null,
+      consentFromAge: 16,
     });
   });
 
@@ -115,9 +117,16 @@ describe('sharing under a policy', () => {
 describe('confirmation by the relative', () => {
   const gansu: Policy = { ...DEFAULT_POLICY, consentFromAge: 16 };
 
-  it('starts a binding active when no confirmation is asked', () => {
-    expect(consentRequired(DEFAULT_POLICY, '1950-01-01', '2025-06-15')).toBe(false);
-    expect(initialBindingStatus(DEFAULT_POLICY, '1950-01-01', '2025-06-15')).toBe('active');
+  it('starts a binding active when no confirmation is asked (consentFromAge null)', () => {
+    const none: Policy = { ...DEFAULT_POLICY, consentFromAge: null };
+    expect(consentRequired(none, '1950-01-01', '2025-06-15')).toBe(false);
+    expect(initialBindingStatus(none, '1950-01-01', '2025-06-15')).toBe('active');
+  });
+
+  it('asks relatives of 16 or more to confirm by default (SPEC v2 2.6), not younger ones', () => {
+    expect(initialBindingStatus(DEFAULT_POLICY, '1950-01-01', '2025-06-15')).toBe('pending');
+    expect(initialBindingStatus(DEFAULT_POLICY, '2009-06-15', '2025-06-15')).toBe('pending');
+    expect(initialBindingStatus(DEFAULT_POLICY, '2009-06-16', '2025-06-15')).toBe('active');
   });
 
   it('starts a binding pending for a relative who turned 16 today', () => {
