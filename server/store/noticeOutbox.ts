@@ -11,8 +11,8 @@ import type { Db } from '../db/port';
  */
 const DRAIN = /* sql */ `
 WITH taken AS (
-  DELETE FROM notice_outbox WHERE outbox_id IN (
-    SELECT outbox_id FROM notice_outbox ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+  DELETE FROM notice_outbox WHERE source_id IN (
+    SELECT source_id FROM notice_outbox ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
   RETURNING kind, source_id, created_at),
 facts AS (
   SELECT t.kind, t.source_id, t.created_at, s.settlement_id, NULL::uuid AS refund_id, s.binding_id, s.kind AS visit,

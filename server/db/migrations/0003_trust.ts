@@ -118,17 +118,16 @@ export default [
   // notice in the same transaction. The messages themselves (two per payment, with the names,
   // amount and institution) are made from it off the payment's path, by the notice worker or by
   // the first reader of a message centre (server/store/noticeOutbox.ts), once.
+  // Keyed by the payment's (or refund's) own id: one notice per payment by construction.
   /* sql */ `CREATE TABLE notice_outbox (
-  outbox_id  uuid PRIMARY KEY,
+  source_id  uuid PRIMARY KEY,
   kind       text NOT NULL CHECK (kind IN ('mulaid_paid', 'mulaid_refunded')),
-  source_id  uuid NOT NULL,
   created_at timestamptz NOT NULL
 )`,
   /* sql */ `
 CREATE FUNCTION outbox_mulaid_paid() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  INSERT INTO notice_outbox (outbox_id, kind, source_id, created_at)
-  VALUES (gen_random_uuid(), 'mulaid_paid', NEW.settlement_id, NEW.created_at);
+  INSERT INTO notice_outbox (source_id, kind, created_at) VALUES (NEW.settlement_id, 'mulaid_paid', NEW.created_at);
   RETURN NULL;
 END
 $fn$`,
@@ -137,8 +136,7 @@ $fn$`,
   /* sql */ `
 CREATE FUNCTION outbox_mulaid_refunded() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  INSERT INTO notice_outbox (outbox_id, kind, source_id, created_at)
-  VALUES (gen_random_uuid(), 'mulaid_refunded', NEW.refund_id, NEW.created_at);
+  INSERT INTO notice_outbox (source_id, kind, created_at) VALUES (NEW.refund_id, 'mulaid_refunded', NEW.created_at);
   RETURN NULL;
 END
 $fn$`,
