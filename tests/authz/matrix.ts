@@ -2,6 +2,7 @@ import { decodeJwt, SignJWT } from 'jose';
 import { makeIdNumber } from '../../server/demo/idNumbers';
 import type { ErrorCode } from '../../src/rules/errorCodes';
 import type { Harness, TestPerson, TestUser } from '../support/harness';
+import { createStaff, totpNow } from '../staff/support';
 
 /**
  * The authorization matrix (SPEC 2.3, 3.1, 4): every cloud function × every kind of caller,
@@ -25,6 +26,10 @@ export const CALLERS = [
   'instForged', // institution A's code with a wrong secret
   'instOld', // the key of an institution whose key the operator has since replaced
   'operator', // ADMIN_KEY
+  'agent', // service-hall staff (SPEC 2.10): a 客服 agent
+  'handler', // an 经办 handler
+  'supervisor', // a supervisor
+  'staffForged', // a staff token of the handler's live session, signed with the user tokens' key
 ] as const;
 export type Caller = (typeof CALLERS)[number];
 
@@ -65,6 +70,11 @@ export const VISIBLE: Record<Caller, { names: PersonKey[]; maskedIds: PersonKey[
   instForged: { names: [], maskedIds: [] },
   instOld: { names: [], maskedIds: [] },
   operator: { names: [], maskedIds: [] },
+  // Staff look up and act for the world's relative: they see what she sees in the app.
+  agent: { names: ['relative'], maskedIds: ['relative', 'sharer'] },
+  handler: { names: ['relative'], maskedIds: ['relative', 'sharer'] },
+  supervisor: { names: ['relative'], maskedIds: ['relative', 'sharer'] },
+  staffForged: { names: [], maskedIds: [] },
 };
 
 export interface Row {
@@ -78,12 +88,27 @@ export interface Row {
 }
 
 const UNAUTH = 'UNAUTHENTICATED' as const;
+/** Staff tokens open no user, institution or operator function. */
+const NO_STAFF = { agent: UNAUTH, handler: UNAUTH, supervisor: UNAUTH, staffForged: UNAUTH } as const;
+
+/** A staff function (SPEC 2.10): staff tokens only, from the least role that may. */
+function staffRow(least: 'agent' | 'handler' | 'supervisor'): Record<Caller, Outcome> {
+  const rank = ['agent', 'handler', 'supervisor'] as const;
+  const byRole = Object.fromEntries(rank.map((role) => [role, rank.indexOf(role) >= rank.indexOf(least) ? 'ok' : 'FORBIDDEN']));
+  return {
+    none: UNAUTH, garbage: UNAUTH, forged: UNAUTH, expired: UNAUTH, ended: UNAUTH, unverified: UNAUTH, other: UNAUTH,
+    relative: UNAUTH, sharer: UNAUTH, instA: UNAUTH, instB: UNAUTH, instForged: UNAUTH, instOld: UNAUTH, operator: UNAUTH,
+    staffForged: UNAUTH,
+    ...(byRole as Record<'agent' | 'handler' | 'supervisor', Outcome>),
+  };
+}
 
 /** A user function: only session tokens of real users get past the authentication. */
 function userRow(outcomes: Record<'unverified' | 'other' | 'relative' | 'sharer', Outcome>): Record<Caller, Outcome> {
   return {
     none: UNAUTH, garbage: UNAUTH, forged: UNAUTH, expired: UNAUTH, ended: UNAUTH,
     instA: UNAUTH, instB: UNAUTH, instForged: UNAUTH, instOld: UNAUTH, operator: UNAUTH,
+    ...NO_STAFF,
     ...outcomes,
   };
 }
@@ -93,6 +118,7 @@ function institutionRow(outcomes: Record<'instA' | 'instB', Outcome>): Record<Ca
   return {
     none: UNAUTH, garbage: UNAUTH, forged: UNAUTH, expired: UNAUTH, ended: UNAUTH, unverified: UNAUTH, other: UNAUTH,
     relative: UNAUTH, sharer: UNAUTH, instForged: UNAUTH, instOld: UNAUTH, operator: UNAUTH,
+    ...NO_STAFF,
     ...outcomes,
   };
 }
@@ -102,6 +128,7 @@ function operatorRow(): Record<Caller, Outcome> {
   return {
     none: UNAUTH, garbage: UNAUTH, forged: UNAUTH, expired: UNAUTH, ended: UNAUTH, unverified: UNAUTH, other: UNAUTH,
     relative: UNAUTH, sharer: UNAUTH, instA: UNAUTH, instB: UNAUTH, instForged: UNAUTH, instOld: UNAUTH, operator: 'ok',
+    ...NO_STAFF,
   };
 }
 
@@ -308,6 +335,27 @@ export const MATRIX: Row[] = [
   },
   { fn: 'setPolicy', what: 'a policy of another province', event: () => ({ scope: '65', maxRelatives: 8 }), expect: operatorRow() },
   { fn: 'createInstitution', what: 'a new institution', event: (w) => ({ code: `AZNEW${w.next()}`, name: '新医院', kind: 'hospital' }), expect: operatorRow() },
+  { fn: 'createStaff', what: 'a new staff member', event: (w) => ({ username: `az.staff${w.next()}`, name: '新员工', role: 'agent' }), expect: operatorRow() },
+
+  // Staff (SPEC 2.10).
+  {
+    fn: 'staffLogin',
+    what: 'a new staff member with the right password and code (whatever bearer comes along)',
+    event: async (w) => {
+      const username = `az.login${w.next()}`;
+      const created = await w.h.ok('createStaff', { username, name: '新柜员', role: 'agent' }, w.h.adminKey);
+      return { username, password: created.password, totp: totpNow(w.h, created.totpSecret) };
+    },
+    expect: publicRow('ok'),
+  },
+  { fn: 'staffLookup', what: 'the relative, with a reason', event: (w) => ({ idNumber: w.persons.relative.idNumber, reason: '本人来电咨询' }), expect: staffRow('agent') },
+  {
+    fn: 'staffAct',
+    what: 'confirming the relative\'s (active) binding for her, on her ID card',
+    event: (w) => ({ action: 'confirmBinding', personIdNumber: w.persons.relative.idNumber, evidence: { kind: 'id_card', ref: 'AZ-ID' }, bindingId: w.bindings.main }),
+    expect: staffRow('handler'),
+  },
+  { fn: 'listAudit', what: 'the audit trail', event: () => ({ limit: 5 }), expect: staffRow('supervisor') },
 ];
 
 /** Objects of the world, with the users who are party to them. */
@@ -414,6 +462,13 @@ export async function buildWorld(h: Harness): Promise<World> {
     .setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(h.app.keys.session);
   const ended = await h.login(sharer.phone!);
   await h.ok('logout', {}, ended);
+  const agent = await createStaff(h, 'agent', '客服甲');
+  const handler = await createStaff(h, 'handler', '经办乙');
+  const supervisor = await createStaff(h, 'supervisor', '主管丙');
+  const handlerToken = decodeJwt(handler.token);
+  // The handler's live session, signed as a user token is: a staff function must refuse it.
+  const staffForged = await new SignJWT({ sid: handlerToken.sid }).setProtectedHeader({ alg: 'HS256' }).setSubject(handler.staffId)
+    .setIssuer('yibao-gongji').setIssuedAt(now).setExpirationTime(now + 3600).sign(h.app.keys.session);
 
   return {
     h,
@@ -439,6 +494,10 @@ export async function buildWorld(h: Harness): Promise<World> {
       instForged: `${a.code}.${'A'.repeat(32)}`,
       instOld: oldC.key,
       operator: h.adminKey,
+      agent: agent.token,
+      handler: handler.token,
+      supervisor: supervisor.token,
+      staffForged,
     },
     next,
   };
