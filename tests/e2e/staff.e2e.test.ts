@@ -205,6 +205,8 @@ describe('the staff console', () => {
     await confirmDialog(new RegExp(`${DAUGHTER.name}.*子女[\\s\\S]*${REFS.undertaking}`), '05-confirm-bind');
     await expect.poll(() => bindingRow(DAUGHTER.name).first().innerText()).toContain('待确认');
     expect(await page.locator('.acts').innerText()).toContain(REFS.undertaking);
+    // The photograph shows the binding and the acts recorded for him.
+    await page.locator('#sharer-title').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await checkScreen('elder after acts', '06-person-acted');
 
     // 3. The daughter comes with her ID card and agrees, for herself, at the desk.
@@ -222,6 +224,7 @@ describe('the staff console', () => {
     await confirmDialog(/解除.*停止共济支付/);
     await expect.poll(() => onlyBinding().innerText()).toContain('已解绑');
     expect(await page.locator('.acts').innerText()).toContain(REFS.unbind);
+    await page.locator('#relative-title').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await checkScreen('daughter', '07-relative');
 
     // A handler has no audit trail.

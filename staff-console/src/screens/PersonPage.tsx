@@ -153,7 +153,8 @@ export function PersonPage({ data, personIdNumber, token, role, onActed, onAuthL
                 <td className="amount">{formatFen(b.spentFen)}</td>
                 <td>{formatInstant(b.createdAt)}</td>
                 {acting ? (
-                  <td className="row-actions">
+                  <td>
+                    <div className="row-actions">
                     {side === 'relative' && b.status === 'pending' ? (
                       <>
                         <button type="button" className="button button--small" onClick={() => propose({ action: 'confirmBinding', fields: { bindingId: b.bindingId } }, '代为同意共济', { binding: b })}>
@@ -177,6 +178,7 @@ export function PersonPage({ data, personIdNumber, token, role, onActed, onAuthL
                       </button>
                     ) : null}
                     {!open ? <span className="muted small">无可办理事项</span> : null}
+                    </div>
                   </td>
                 ) : null}
               </tr>
