@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { DEMO_GUIDE, DEMO_INSTITUTIONS } from './demo/cast';
-import { demoInstitutionKey, isRegistryEmpty, seedDemo } from './demo/seed';
+import { DEMO_GUIDE, DEMO_INSTITUTIONS, DEMO_STAFF } from './demo/cast';
+import { demoInstitutionKey, demoTotpNow, isRegistryEmpty, seedDemo, seedDemoStaff } from './demo/seed';
 import { loadCloudFunctions } from './gateway/functions';
 import { buildGateway, H5_DIR, STAFF_DIR } from './gateway/server';
 import { pruneRateLimits } from './store/rateLimits';
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     await seedDemo(app);
     console.log('demo data loaded');
   }
+  // The demo staff (development only), also in a database seeded before staff existed.
+  if (config.demoData && config.appEnv === 'development') await seedDemoStaff(app);
   await pruneRateLimits(app);
   // Old rate-limit windows are dropped hourly, off the request path.
   setInterval(() => void pruneRateLimits(app).catch(() => undefined), 3600_000).unref();
@@ -64,6 +66,14 @@ async function main(): Promise<void> {
     for (const guide of DEMO_GUIDE) lines.push(`  ${guide.phone}  ${guide.who}：${guide.shows}`);
     lines.push('', '演示机构密钥（settle / refund 的 Authorization: Bearer <key>）：');
     for (const institution of DEMO_INSTITUTIONS) lines.push(`  ${institution.name}  ${demoInstitutionKey(app, institution.code)}`);
+    lines.push(
+      '',
+      `经办大厅演示员工（http://127.0.0.1:${port}/staff；仅开发环境）：用户名 / 密码 / TOTP 密钥（可添加到任一身份验证器 App）/ 此刻的动态验证码`,
+    );
+    for (const staff of DEMO_STAFF) {
+      lines.push(`  ${staff.username} / ${staff.password} / ${staff.totpSecret} / ${demoTotpNow(app, staff.totpSecret)}（${staff.name}）`);
+    }
+    lines.push('  动态验证码每30秒更新：npx tsx scripts/staff-totp.ts <用户名> 打印当前验证码');
   }
   console.log(`${lines.join('\n')}\n\nlistening on http://127.0.0.1:${port}`);
 

@@ -61,6 +61,11 @@ export const DEMO_PERSONS: DemoPerson[] = [
   p('zhoujie', '周杰', '130100', '1992-09-09', 413, 'resident', 'active', { phone: '13800000012', verified: true }),
   // A stranger with money who claimed 李娜 as his "spouse": she refused him as not her relative.
   p('qianduoduo', '钱多多', '130100', '1978-10-10', 691, 'employee', 'active', { balanceFen: 500_000 }),
+  // The service hall (SPEC 2.10): 赵桂英, 78, a retired worker in 石家庄 with a balance but no
+  // registry phone and no account, comes with her ID card. Her daughter 刘敏 asked to share
+  // with her in the app; the request waits for the mother, who cannot answer it on a phone.
+  p('zhaoguiying', '赵桂英', '130100', '1948-05-20', 127, 'employee', 'active', { balanceFen: 200_000 }),
+  p('liumin', '刘敏', '130100', '1974-08-08', 228, 'employee', 'active', { balanceFen: 100_000, phone: '13800000013', verified: true }),
 ];
 
 export interface DemoBinding {
@@ -85,6 +90,7 @@ export const DEMO_BINDINGS: DemoBinding[] = [
   ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ sharer: 'sunli', relative: `sun${n}`, relationship: 'child' as const, status: 'active' as const })),
   { sharer: 'qianduoduo', relative: 'lina', relationship: 'spouse', status: 'declined', notMyRelative: true },
   { sharer: 'zhouhong', relative: 'zhoujie', relationship: 'sibling', status: 'active', endedDaysAgo: 10 },
+  { sharer: 'liumin', relative: 'zhaoguiying', relationship: 'parent', status: 'pending' },
 ];
 
 /** 张伟 put his father in his 亲情账户 only: the classic "mutual aid does not work". */
@@ -125,4 +131,28 @@ export const DEMO_GUIDE: Array<{ phone: string; who: string; shows: string }> = 
   { phone: '13800000010', who: '张小明（子女）', shows: '被共济人：看到父亲张伟为他支付的记录' },
   { phone: '13800000012', who: '周杰（石家庄）', shows: '姐姐周红为他设的共济有效期已过：已到期，诊断 BINDING_EXPIRED' },
   { phone: '13800000011', who: '吴刚（石家庄）', shows: '哥哥吴磊参保唐山，唐山改为仅本统筹区共济：OUT_OF_REGION' },
+  {
+    phone: '13800000013',
+    who: '刘敏（职工，石家庄）',
+    shows: '为母亲赵桂英（78岁，无预留手机号、不会用手机）申请的共济待母亲确认；经办大厅 /staff：查询赵桂英、为她关联手机号、代她确认女儿的申请、凭纸质承诺书为她给女儿开通共济，主管在审计记录中看到每一步',
+  },
+];
+
+/** The elderly person of the service-hall demo (no phone, no account) and her daughter. */
+export const DEMO_HALL = { elder: 'zhaoguiying', daughter: 'liumin' } as const;
+
+export interface DemoStaff {
+  username: string;
+  name: string;
+  role: 'agent' | 'handler' | 'supervisor';
+  /** Fixed for the demo only: development prints them, production never seeds them. */
+  password: string;
+  totpSecret: string;
+}
+
+/** Staff of the service-hall demo (SPEC 2.10), created at a development start. */
+export const DEMO_STAFF: DemoStaff[] = [
+  { username: 'agent', name: '客服 李静', role: 'agent', password: 'demo-agent-2026', totpSecret: '7BKWBVVJ66XC7VXQ2N2LZHCDWYSIFYOC' },
+  { username: 'handler', name: '经办 王磊', role: 'handler', password: 'demo-handler-2026', totpSecret: 'AZAOWRJMCR2EE6DS5AJTOU5D6EMPUZPA' },
+  { username: 'supervisor', name: '主管 陈红', role: 'supervisor', password: 'demo-supervisor-2026', totpSecret: '6UN7F4D52PCUC5CW6X3CBRFYPCEM57KN' },
 ];

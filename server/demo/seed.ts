@@ -8,7 +8,9 @@ import { notify } from '../store/messages';
 import { expireDue, refreshPayability } from '../usecases/payabilityWatch';
 import { shanghaiToday } from '../../src/rules/age';
 import { UNDERTAKING } from '../../src/rules/undertaking';
-import { DEMO_BINDINGS, DEMO_FAMILY_ACCOUNT, DEMO_INSTITUTIONS, DEMO_PERSONS, DEMO_POLICIES, DEMO_SETTLEMENTS } from './cast';
+import { DEMO_BINDINGS, DEMO_FAMILY_ACCOUNT, DEMO_INSTITUTIONS, DEMO_PERSONS, DEMO_POLICIES, DEMO_SETTLEMENTS, DEMO_STAFF } from './cast';
+import { createStaff } from '../usecases/staff';
+import { TOTP, Secret } from 'otpauth';
 
 const DAY_MS = 86_400_000;
 
@@ -147,4 +149,21 @@ export async function seedDemo(app: App): Promise<void> {
   for (const policy of DEMO_POLICIES) await setPolicy(at(30), policy);
   // The demo's history happened before the first start: its notices count as delivered then.
   await app.db.query('UPDATE messages SET dispatched_at = created_at WHERE dispatched_at IS NULL');
+}
+
+/**
+ * The demo staff (development only): created when missing, also in a database seeded before
+ * staff existed. Production never calls this (main.ts checks APP_ENV and DEMO_DATA).
+ */
+export async function seedDemoStaff(app: App): Promise<void> {
+  if (app.config.appEnv !== 'development') throw new Error('demo staff exist only in development');
+  for (const staff of DEMO_STAFF) {
+    const existing = await app.db.query('SELECT 1 FROM staff WHERE username = $1', [staff.username]);
+    if (existing.length === 0) await createStaff(app, staff);
+  }
+}
+
+/** The code an authenticator app shows now for a demo staff member (printed at a development start). */
+export function demoTotpNow(app: App, secret: string): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: app.clock.now().getTime() });
 }
