@@ -37,10 +37,20 @@ const withoutPglite: Plugin = {
   },
 };
 
+/**
+ * The service hall's functions (SPEC 2.10) serve the staff console, which the gateway serves at
+ * /staff: they are not deployed to WeChat's cloud, whose bundles list wx-server-sdk alone (the
+ * staff password hash is @node-rs/argon2, a native module).
+ */
+const GATEWAY_ONLY = new Set(['createStaff', 'staffLogin', 'staffLookup', 'staffAct', 'listAudit']);
+
 async function main(): Promise<void> {
   const sdkVersion = await wxServerSdkVersion();
   await rm(out, { recursive: true, force: true });
-  const names = (await readdir(source, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = (await readdir(source, { withFileTypes: true }))
+    .filter((e) => e.isDirectory() && !GATEWAY_ONLY.has(e.name))
+    .map((e) => e.name)
+    .sort();
   const sizes: Array<{ name: string; kb: number }> = [];
   for (const name of names) {
     const dir = path.join(out, name);
