@@ -136,7 +136,7 @@ describe('the database sweep', () => {
       corrupt: async (tx: Queryable, w: { settlementId: string; sharerId: string }) => {
         const [schema] = await tx.query<{ outbox: boolean }>("SELECT to_regclass('notice_outbox') IS NOT NULL AS outbox");
         if (schema?.outbox) {
-          return tx.query("INSERT INTO notice_outbox (outbox_id, kind, source_id, created_at) VALUES ($1, 'mulaid_paid', $2, now())", [randomUUID(), w.settlementId]);
+          return tx.query("INSERT INTO notice_outbox (source_id, kind, created_at) VALUES ($1, 'mulaid_paid', now())", [w.settlementId]);
         }
         // Without an outbox table, the same defect is a second message.
         return tx.query(
