@@ -12,3 +12,4 @@ export * from './relationship';
 export * from './notices';
 export * from './payability';
 export * from './undertaking';
+export * from './regionNames';

@@ -1,4 +1,4 @@
-import { provinceName } from '@/rules/provinces';
+import { regionName } from '@/rules/regionNames';
 import type { InsuranceType, PersonStatus, RecordKind } from '@/services/cloud/types';
 
 export const INSURANCE_TYPE_LABELS: Readonly<Record<InsuranceType, string>> = {
@@ -19,19 +19,7 @@ export const RECORD_KIND_LABELS: Readonly<Record<RecordKind, string>> = {
   pharmacy: '药店购药',
 };
 
-/** A few pooling regions by name (the demo's); others show their province and code. */
-const REGION_NAMES: Readonly<Record<string, string>> = {
-  '110100': '北京市',
-  '130100': '石家庄市',
-  '130200': '唐山市',
-  '130300': '秦皇岛市',
-};
-
-/** `130100` → `河北 石家庄市（130100）`. */
+/** `130100` → `河北省石家庄市`: a name, never the code (the table lives in src/rules/regionNames.ts). */
 export function regionLabel(code: string): string {
-  const province = provinceName(code.slice(0, 2)) ?? '';
-  const city = REGION_NAMES[code];
-  if (city && province && !city.startsWith(province)) return `${province} ${city}（${code}）`;
-  if (city) return `${city}（${code}）`;
-  return province ? `${province}（${code}）` : code;
+  return regionName(code);
 }

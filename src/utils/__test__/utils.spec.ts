@@ -58,8 +58,10 @@ describe('ID number checking while typing', () => {
 
 describe('region labels', () => {
   it('names the demo regions and falls back to the province', () => {
-    expect(regionLabel('130100')).toBe('河北 石家庄市（130100）');
-    expect(regionLabel('110100')).toBe('北京市（110100）');
-    expect(regionLabel('440300')).toBe('广东（440300）');
+    expect(regionLabel('130100')).toBe('河北省石家庄市');
+    expect(regionLabel('110100')).toBe('北京市');
+    expect(regionLabel('440300')).toBe('广东省深圳市');
+    expect(regionLabel('440900')).toBe('广东省的统筹区');
+    expect(regionLabel('990100')).not.toMatch(/\d/);
   });
 });
