@@ -4,7 +4,7 @@
  * help (diagnosis, family account) and the user's own (me: the message centre).
  */
 export default defineAppConfig({
-  pages: ['pages/home/index', 'pages/login/index', 'pages/verify/index'],
+  pages: ['pages/home/index', 'pages/login/index', 'pages/verify/index', 'pages/not-found/index'],
   subPackages: [
     {
       root: 'pages/family',
@@ -20,7 +20,7 @@ export default defineAppConfig({
     },
     {
       root: 'pages/me',
-      pages: ['messages/index'],
+      pages: ['messages/index', 'settings/index'],
     },
   ],
   // WeChat injects a page's components when the page is rendered, not all at launch.

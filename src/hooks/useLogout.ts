@@ -3,6 +3,7 @@ import { callFunction } from '@/services/cloud';
 import { ROUTES, restart } from '@/services/routes';
 import { useMembers } from '@/stores/members';
 import { useProfile } from '@/stores/profile';
+import { useRelativeDraft } from '@/stores/relativeDraft';
 import { useSession } from '@/stores/session';
 
 export interface Logout {
@@ -30,6 +31,7 @@ export function useLogout(): Logout {
     }
     useProfile.getState().clear();
     useMembers.getState().clear();
+    useRelativeDraft.getState().reset();
     // An ended session already went back to the login page (services/cloud/envelope.ts).
     if (expired) return;
     useSession.getState().signOut();

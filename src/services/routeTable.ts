@@ -16,4 +16,6 @@ export const ROUTES = {
   diagnose: '/pages/help/diagnose/index',
   familyAccount: '/pages/help/family-account/index',
   messages: '/pages/me/messages/index',
+  settings: '/pages/me/settings/index',
+  notFound: '/pages/not-found/index',
 } as const;

@@ -41,6 +41,9 @@ const Taro = {
   stopPullDownRefresh: vi.fn(async () => ({ errMsg: 'stopPullDownRefresh:ok' })),
   setNavigationBarTitle: vi.fn(async () => ({ errMsg: 'setNavigationBarTitle:ok' })),
   getCurrentPages: vi.fn(() => [] as Array<{ route: string }>),
+  getCurrentInstance: vi.fn(() => ({ router: null as { path: string; params: Record<string, string> } | null })),
+  pageScrollTo: vi.fn(async (_options: { selector?: string; scrollTop?: number }) => ({ errMsg: 'pageScrollTo:ok' })),
+  makePhoneCall: vi.fn(async (_options: { phoneNumber: string }) => ({ errMsg: 'makePhoneCall:ok' })),
   getStorageSync: (key: string) => (storage.has(key) ? storage.get(key) : ''),
   setStorageSync: (key: string, value: unknown) => {
     storage.set(key, value);

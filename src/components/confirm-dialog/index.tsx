@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import { useEffect, useId, type ReactNode } from 'react';
 import { View, Text, Button } from '@tarojs/components';
+import { focusById } from '@/services/focus';
 import './index.scss';
 
 export interface ConfirmDialogProps {
@@ -18,12 +19,19 @@ export interface ConfirmDialogProps {
 /** A modal that says what will happen before it happens. Buttons: `.dialog-confirm`, `.dialog-cancel`. */
 export default function ConfirmDialog(props: ConfirmDialogProps) {
   const { open, title, children, confirmText, cancelText = '取消', tone = 'primary', busy, error, onConfirm, onCancel } = props;
+  const id = `confirm-dialog-${useId().replace(/[^a-zA-Z0-9]/g, '')}`;
+  // The focus moves into the dialog when it opens (screen readers read it, the keyboard is in it).
+  useEffect(() => {
+    if (open) focusById(id);
+  }, [open, id]);
   if (!open) return null;
   return (
     <View className='confirm-dialog'>
-      <View className='confirm-dialog__mask' onClick={busy ? undefined : onCancel} />
-      <View className='confirm-dialog__panel'>
-        <Text className='confirm-dialog__title'>{title}</Text>
+      <View className='confirm-dialog__mask' aria-hidden='true' onClick={busy ? undefined : onCancel} />
+      <View id={id} className='confirm-dialog__panel' role='dialog' aria-modal='true' aria-labelledby={`${id}-title`}>
+        <Text id={`${id}-title`} className='confirm-dialog__title'>
+          {title}
+        </Text>
         <View className='confirm-dialog__body'>{children}</View>
         {error && <View className='confirm-dialog__error'>{error}</View>}
         <View className='confirm-dialog__buttons'>

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
+import Taro from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
+import QrCode from '@/components/qr-code';
 import type { FamilyCode as FamilyCodeData } from '@/services/cloud/types';
 import { formatCountdown, secondsUntil } from '@/utils/date';
 import './index.scss';
@@ -12,16 +14,6 @@ export interface FamilyCodeProps {
   now?: () => number;
 }
 
-/** Cells of a picture-like code drawn from the code's characters (the real code comes from the national platform). */
-function cells(code: string): boolean[] {
-  const out: boolean[] = [];
-  for (let i = 0; i < 121; i += 1) {
-    const c = code.charCodeAt(i % code.length) + i * 7;
-    out.push(c % 3 !== 0);
-  }
-  return out;
-}
-
 /** A family-account member's short-lived medical code with a countdown; then it expires. */
 export default function FamilyCode({ code, onRefresh, onClose, now = Date.now }: FamilyCodeProps) {
   const [left, setLeft] = useState(() => secondsUntil(code.expiresAt, now()));
@@ -31,17 +23,21 @@ export default function FamilyCode({ code, onRefresh, onClose, now = Date.now }:
     return () => clearInterval(timer);
   }, [code.expiresAt, now]);
   const expired = left <= 0;
+  // Shown below the member's row: bring it into view, whole.
+  useEffect(() => {
+    void Taro.pageScrollTo({ selector: '.family-code', duration: 200 }).catch(() => undefined);
+  }, [code.code]);
   return (
     <View className={`family-code${expired ? ' family-code--expired' : ''}`}>
       <Text className='family-code__who'>
         {code.name} {code.idNumberMasked}
       </Text>
       <Text className='family-code__note'>出示给医院或药店扫码，使用的是{code.name}本人的医保待遇</Text>
-      <View className='family-code__grid'>
-        {cells(code.code).map((on, i) => (
-          <View key={i} className={`family-code__cell${on && !expired ? ' family-code__cell--on' : ''}`} />
-        ))}
-      </View>
+      {expired ? (
+        <View className='family-code__expired'>已过期</View>
+      ) : (
+        <QrCode value={code.code} label={`${code.name}的医保码，${code.code}`} />
+      )}
       <Text className='family-code__text'>{expired ? '医保码已过期' : code.code.replace(/(.{4})/g, '$1 ').trim()}</Text>
       {expired ? (
         <Button className='family-code-refresh' onClick={onRefresh}>
@@ -50,9 +46,9 @@ export default function FamilyCode({ code, onRefresh, onClose, now = Date.now }:
       ) : (
         <Text className='family-code__countdown'>{formatCountdown(left)} 后失效</Text>
       )}
-      <Text className='family-code-close' onClick={onClose}>
+      <Button className='small-button small-button--plain family-code-close' onClick={onClose}>
         关闭
-      </Text>
+      </Button>
     </View>
   );
 }

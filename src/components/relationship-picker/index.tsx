@@ -23,6 +23,8 @@ export default function RelationshipPicker({ options, value, onChange, error, no
           <View
             key={option}
             className={`relationship-option relationship-option--${option}${value === option ? ' relationship-option--selected' : ''}`}
+            role='button'
+            aria-pressed={value === option}
             onClick={() => onChange(option)}
           >
             <Text>{RELATIONSHIP_LABELS[option]}</Text>

@@ -15,7 +15,11 @@ import { ROUTES, go, type Route } from '@/services/routes';
 import { useMembers } from '@/stores/members';
 import { canShare, useProfile } from '@/stores/profile';
 import { useSession } from '@/stores/session';
+import { useSettings } from '@/stores/settings';
+import { callHelpLine, HELP_LINE } from '@/services/helpLine';
 import { INSURANCE_TYPE_LABELS, PERSON_STATUS_LABELS, regionLabel } from '@/utils/labels';
+import TitleBar from '@/components/title-bar';
+import { useDisplay } from '@/hooks/useDisplay';
 import './index.scss';
 
 interface Entry {
@@ -60,6 +64,8 @@ export function cannotShareText(me: MeData | null): string | null {
 }
 
 export default function HomePage() {
+  const { rootClass, elder } = useDisplay();
+  const setElder = useSettings((s) => s.setElder);
   const signedIn = useSignedIn();
   const verified = useSession((s) => s.verified);
   const { me, status, error, load } = useProfile();
@@ -106,7 +112,8 @@ export default function HomePage() {
   const unread = me?.unreadMessages ?? 0;
 
   return (
-    <View className='page home'>
+    <View className={`page home ${rootClass}`}>
+      <TitleBar title='医保家庭共济' root />
       {status === 'error' && <Banner message={error?.message} />}
 
       {requests.length > 0 && (
@@ -146,6 +153,32 @@ export default function HomePage() {
         )}
       </View>
 
+      <Button
+        className={`home-elder-switch${elder ? ' home-elder-switch--on' : ''}`}
+        aria-pressed={elder}
+        onClick={() => setElder(!elder)}
+      >
+        {elder ? '长辈模式：已开启（点此关闭）' : '开启长辈模式（大字、大按钮）'}
+      </Button>
+
+      {elder ? (
+        <View className='home-elder'>
+          <Button className='primary-button home-elder-covered' onClick={() => go(ROUTES.covered)}>
+            谁在为我付费
+          </Button>
+          <Button className='primary-button home-elder-code' onClick={() => go(ROUTES.familyAccount)}>
+            出示医保码
+          </Button>
+          <Button className='secondary-button home-elder-help' onClick={callHelpLine}>
+            打电话求助 {HELP_LINE}
+          </Button>
+          <Text className='home-elder__note'>不会操作？可以请家人帮忙，或拨打医保服务热线 {HELP_LINE}，也可以到医保经办大厅办理。</Text>
+          <Button className='secondary-button home-settings' onClick={() => go(ROUTES.settings)}>
+            设置
+          </Button>
+        </View>
+      ) : (
+      <>
       <View className={`home-messages${unread > 0 ? ' home-messages--unread' : ''}`} onClick={() => go(ROUTES.messages)}>
         <Text className='home-messages__title'>消息中心</Text>
         <Text className='home-messages__badge'>{unread > 0 ? `${unread} 条未读` : '没有未读消息'}</Text>
@@ -166,9 +199,18 @@ export default function HomePage() {
         ))}
       </View>
 
+      </>
+      )}
+
       <View className='home__footer'>
+        {!elder && (
+          <Button className='secondary-button home-settings' onClick={() => go(ROUTES.settings)}>
+            设置
+          </Button>
+        )}
         {me && <Text className='home__phone'>登录手机号：{maskPhone(me.phone)}</Text>}
         <Banner message={askAll ? null : logoutError} />
+        {!elder && (
         <View className='home__logout'>
           <Button className='home-logout' loading={loggingOut === 'device'} disabled={loggingOut !== null || undefined} onClick={() => void logout(false)}>
             退出登录
@@ -177,6 +219,7 @@ export default function HomePage() {
             退出所有设备
           </Button>
         </View>
+        )}
       </View>
 
       <ConfirmDialog

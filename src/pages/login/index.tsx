@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
 import { View, Text, Button } from '@tarojs/components';
-import { useLoad } from '@tarojs/taro';
+import { useLoad, useRouter } from '@tarojs/taro';
 import Banner from '@/components/banner';
 import TextField from '@/components/text-field';
 import WechatPhoneLogin from '@/components/wechat-phone-login';
 import { callFunction } from '@/services/cloud';
 import type { CloudError, DemoGuide, Envelope, LoginData } from '@/services/cloud/types';
-import { ROUTES, restart } from '@/services/routes';
+import TitleBar from '@/components/title-bar';
+import { useDisplay } from '@/hooks/useDisplay';
+import { ROUTES, restart, restartAt, safeRedirect, urlOf } from '@/services/routes';
 import { useMembers } from '@/stores/members';
 import { useProfile } from '@/stores/profile';
 import { isSignedIn, useSession } from '@/stores/session';
@@ -19,6 +21,9 @@ const FIELDS = ['phone', 'code'] as const;
 type Field = (typeof FIELDS)[number];
 
 export default function LoginPage() {
+  const { rootClass } = useDisplay();
+  // A deep link opened while logged out comes back here (useSignedIn): return to it afterwards.
+  const redirect = safeRedirect(useRouter().params.redirect);
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
@@ -31,7 +36,7 @@ export default function LoginPage() {
 
   useLoad(() => {
     if (isSignedIn(useSession.getState())) {
-      restart(ROUTES.home);
+      restartAt(redirect ?? ROUTES.home);
       return;
     }
     useProfile.getState().clear();
@@ -85,7 +90,8 @@ export default function LoginPage() {
       return;
     }
     useSession.getState().signIn(answer.data);
-    restart(answer.data.user.verified ? ROUTES.home : ROUTES.verify);
+    if (answer.data.user.verified) restartAt(redirect ?? ROUTES.home);
+    else restartAt(redirect ? urlOf(ROUTES.verify, { redirect }) : ROUTES.verify);
   };
 
   const login = async () => {
@@ -108,7 +114,8 @@ export default function LoginPage() {
   };
 
   return (
-    <View className='page login'>
+    <View className={`page login ${rootClass}`}>
+      <TitleBar title='登录' root />
       <View className='login__hero'>
         <Text className='login__title'>医保家庭共济</Text>
         <Text className='login__subtitle'>用职工医保个人账户，为家人看病买药付费</Text>

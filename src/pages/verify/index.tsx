@@ -10,10 +10,13 @@ import { renderNotice } from '@/rules/notices';
 import { callFunction } from '@/services/cloud';
 import type { CloudError, FaceCheckStart, IdentityProof, PersonView } from '@/services/cloud/types';
 import { runFaceCheck } from '@/services/faceCheck';
-import { ROUTES, restart } from '@/services/routes';
+import { useRouter } from '@tarojs/taro';
+import { ROUTES, restart, restartAt, safeRedirect } from '@/services/routes';
 import { useProfile } from '@/stores/profile';
 import { useSession } from '@/stores/session';
 import { placeError } from '@/utils/formErrors';
+import TitleBar from '@/components/title-bar';
+import { useDisplay } from '@/hooks/useDisplay';
 import './index.scss';
 
 const FIELDS = ['name', 'idNumber'] as const;
@@ -44,6 +47,8 @@ function isProofCase(code: CloudError['code']): code is ProofCase {
 export const SIMULATED_TITLE = '模拟人脸核验（开发环境，不是真实核验）';
 
 export default function VerifyPage() {
+  const { rootClass } = useDisplay();
+  const redirect = safeRedirect(useRouter().params.redirect);
   useSignedIn();
   const [name, setName] = useState('');
   const [idNumber, setIdNumber] = useState('');
@@ -138,15 +143,16 @@ export default function VerifyPage() {
   if (done) {
     const notice = renderNotice('identity_linked', { proof: done.proof });
     return (
-      <View className='page verify'>
+      <View className={`page verify ${rootClass}`}>
+        <TitleBar title='实名认证' />
         <View className='card verify-success'>
           <Text className='verify-success__title'>{notice.title}</Text>
           <Text className='verify-success__text verify-proof-used'>{notice.body}</Text>
           <Text className='verify-success__who'>
             {done.person.name}（{done.person.idNumberMasked}）
           </Text>
-          <Button className='primary-button verify-done' onClick={() => restart(ROUTES.home)}>
-            进入首页
+          <Button className='primary-button verify-done' onClick={() => (redirect ? restartAt(redirect) : restart(ROUTES.home))}>
+            {redirect ? '继续' : '进入首页'}
           </Button>
         </View>
       </View>
@@ -154,7 +160,8 @@ export default function VerifyPage() {
   }
 
   return (
-    <View className='page verify'>
+    <View className={`page verify ${rootClass}`}>
+      <TitleBar title='实名认证' />
       <View className='verify__intro'>
         <Text className='verify__title'>请完成实名认证</Text>
         <Text className='verify__text'>

@@ -53,8 +53,10 @@ export function afterCall<T>(envelope: Envelope<T>, functionName: string): Envel
   if (envelope.ok) return envelope;
   const here = currentRoute();
   if (envelope.error.code === 'UNAUTHENTICATED' && functionName !== 'login' && functionName !== 'loginByWechatPhone') {
+    // Never logged in here: the page's own guard (useSignedIn) goes to the login page and back.
+    const hadSession = useSession.getState().token !== null;
     useSession.getState().signOut();
-    if (here !== ROUTES.login) void Taro.reLaunch({ url: ROUTES.login });
+    if (hadSession && here !== ROUTES.login) void Taro.reLaunch({ url: ROUTES.login });
   } else if (envelope.error.code === 'NOT_VERIFIED') {
     useSession.getState().setVerified(false);
     if (here !== ROUTES.verify) void Taro.redirectTo({ url: ROUTES.verify });

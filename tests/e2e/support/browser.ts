@@ -17,6 +17,24 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const WAIT_MS = 15_000;
+const AXE_SOURCE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
+
+/** An axe-core violation as the report shows it. */
+export interface AxeFinding {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** A measured element: what it is, its size and its text metrics (CSS px). */
+export interface Measured {
+  what: string;
+  width: number;
+  height: number;
+  fontSize: number;
+  lineHeight: number;
+}
 
 /** Words that must never reach a person's screen (SPEC: all user-facing text is Chinese). */
 const ENGLISH_ERROR = /\b(error|undefined|nan|null|exception|failed)\b|\[object \w+\]|invalid date/i;
@@ -170,6 +188,86 @@ export class Phone {
       await this.page.screenshot({ path: path.join(SCREENSHOT_DIR, file), animations: 'disabled', caret: 'hide' });
       this.shots.push(file);
     }
+  }
+
+  /**
+   * axe-core in the page in front (the pages behind it are hidden, and so skipped): the
+   * violations of impact `serious` or `critical`.
+   */
+  async axe(): Promise<AxeFinding[]> {
+    const loaded = await this.page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+    if (!loaded) await this.page.addScriptTag({ path: AXE_SOURCE });
+    return this.page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+      const result = await axe.run(document, { resultTypes: ['violations'] });
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.map(String).join(' ')) }));
+    });
+  }
+
+  /** Throws when axe-core finds a serious or critical violation on the page in front. */
+  async checkAccessibility(): Promise<void> {
+    const findings = await this.axe();
+    if (findings.length > 0) {
+      const where = this.page.url().replace(/^.*#/, '');
+      throw new Error(`${where}: axe-core found ${findings.length} serious or critical violation(s):\n${findings.map((f) => `${f.impact} ${f.id}: ${f.help} at ${f.targets.join(', ')}`).join('\n')}`);
+    }
+  }
+
+  /**
+   * The tap targets of the page in front (buttons, links, switches, inputs, anything with a
+   * click role): their rendered size.
+   */
+  async tapTargets(): Promise<Measured[]> {
+    return this.page.evaluate(() => {
+      const front = Array.from(document.querySelectorAll<HTMLElement>('.taro_page')).find((el) => el.checkVisibility()) ?? document.body;
+      const selector = 'taro-button-core, button, a[href], [role="button"], [role="switch"], [role="link"], [role="checkbox"], .text-button, .demo-phone, taro-checkbox-core, .weui-input';
+      return Array.from(front.querySelectorAll<HTMLElement>(selector))
+        .filter((el) => el.checkVisibility() && !el.closest('[aria-hidden="true"]'))
+        .filter((el) => !el.parentElement?.closest(selector))
+        .map((el) => {
+          const box = el.getBoundingClientRect();
+          const style = getComputedStyle(el);
+          return {
+            what: `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')} "${el.innerText.trim().slice(0, 20)}"`,
+            width: box.width,
+            height: box.height,
+            fontSize: parseFloat(style.fontSize),
+            lineHeight: style.lineHeight === 'normal' ? parseFloat(style.fontSize) * 1.2 : parseFloat(style.lineHeight),
+          };
+        });
+    });
+  }
+
+  /** Every visible piece of text on the page in front: its element and computed font size and line height. */
+  async texts(): Promise<Measured[]> {
+    return this.page.evaluate(() => {
+      const front = Array.from(document.querySelectorAll<HTMLElement>('.taro_page')).find((el) => el.checkVisibility()) ?? document.body;
+      const found: Measured[] = [];
+      const walker = document.createTreeWalker(front, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        if (!el || !node.textContent?.trim() || !el.checkVisibility() || el.closest('[aria-hidden="true"]')) continue;
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0) continue;
+        const style = getComputedStyle(el);
+        found.push({
+          what: `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')} "${node.textContent.trim().slice(0, 20)}"`,
+          width: box.width,
+          height: box.height,
+          fontSize: parseFloat(style.fontSize),
+          lineHeight: style.lineHeight === 'normal' ? parseFloat(style.fontSize) * 1.2 : parseFloat(style.lineHeight),
+        });
+      }
+      return found;
+    });
+  }
+
+  /** Saves `docs/screenshots/<name>.png` (not numbered: kept across runs). */
+  async screenshot(name: string): Promise<void> {
+    await this.page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLElement>('.taro__toast')).every((el) => !el.checkVisibility()));
+    await this.page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
   }
 
   /** What every page must satisfy. Throws with the page and the offending text. */

@@ -27,6 +27,6 @@ describe('FamilyCode', () => {
     });
     expect(container.querySelector('.family-code__text')?.textContent).toBe('医保码已过期');
     expect(container.querySelector('.family-code-refresh')).not.toBeNull();
-    expect(container.querySelector('.family-code__cell--on')).toBeNull();
+    expect(container.querySelector('.qr-code')).toBeNull();
   });
 });

@@ -11,6 +11,8 @@ import { ROUTES, go } from '@/services/routes';
 import { countByStatus, sortForList, useMembers, type StatusGroup } from '@/stores/members';
 import { canShare, useProfile } from '@/stores/profile';
 import { useRelativeDraft } from '@/stores/relativeDraft';
+import TitleBar from '@/components/title-bar';
+import { useDisplay } from '@/hooks/useDisplay';
 import './index.scss';
 
 const label = (status: Binding['status'], canPay = false) => bindingStatusLabel({ status, canPay, blockedBy: null });
@@ -35,6 +37,7 @@ export function countsText(bindings: readonly Binding[]): string {
 
 /** The sharer's relatives: status, spent this month and in total; add one; open one. */
 export default function MembersPage() {
+  const { rootClass } = useDisplay();
   const signedIn = useSignedIn();
   const { asSharer, status, error, load } = useMembers();
   const me = useProfile((s) => s.me);
@@ -61,7 +64,8 @@ export default function MembersPage() {
   };
 
   return (
-    <View className='page members'>
+    <View className={`page members ${rootClass}`}>
+      <TitleBar title='家庭共济' />
       <View className='card members-summary'>
         <View className='members-summary__numbers'>
           <View className='members-summary__number'>

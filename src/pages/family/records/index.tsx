@@ -12,16 +12,30 @@ import { RELATIONSHIP_LABELS } from '@/rules/relationship';
 import type { ListRecordsEvent } from '@/services/cloud/types';
 import { useMembers } from '@/stores/members';
 import { formatMonth, monthRange, recentMonths } from '@/utils/date';
+import TitleBar from '@/components/title-bar';
+import { useDisplay } from '@/hooks/useDisplay';
+import { replaceQuery } from '@/services/pageUrl';
 import './index.scss';
 
 const ALL = 'all';
 
 /** Every payment from my account, filtered by relative and month, with the total. */
 export default function RecordsPage() {
+  const { rootClass } = useDisplay();
   useSignedIn();
   const { asSharer, load } = useMembers();
-  const [bindingId, setBindingId] = useState(useRouter().params.bindingId ?? ALL);
-  const [month, setMonth] = useState(ALL);
+  // The filters live in the URL (H5): a reload or a shared link shows the same records.
+  const params = useRouter().params;
+  const [bindingId, setBindingIdState] = useState(params.bindingId ?? ALL);
+  const [month, setMonthState] = useState(params.month && /^\d{4}-\d{2}$/.test(params.month) ? params.month : ALL);
+  const setBindingId = (value: string) => {
+    setBindingIdState(value);
+    replaceQuery({ bindingId: value === ALL ? undefined : value });
+  };
+  const setMonth = (value: string) => {
+    setMonthState(value);
+    replaceQuery({ month: value === ALL ? undefined : value });
+  };
 
   useLoad(() => {
     if (useMembers.getState().status === 'idle') void load();
@@ -60,7 +74,8 @@ export default function RecordsPage() {
   const who = relativeOptions.find((o) => o.value === bindingId)?.label ?? '全部亲属';
 
   return (
-    <View className='page records'>
+    <View className={`page records ${rootClass}`}>
+      <TitleBar title='共济支付记录' />
       <FilterChips name='relative' options={relativeOptions} value={bindingId} onChange={setBindingId} />
       <FilterChips name='month' options={monthOptions} value={month} onChange={setMonth} />
       <View className='card records-total'>

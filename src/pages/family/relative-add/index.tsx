@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { View, Text, Button } from '@tarojs/components';
-import { useLoad } from '@tarojs/taro';
+import Taro, { useDidShow, useLoad } from '@tarojs/taro';
 import Banner from '@/components/banner';
 import IdNumberField, { idNumberReady } from '@/components/id-number-field';
 import RelationshipPicker from '@/components/relationship-picker';
@@ -13,6 +13,8 @@ import { canShare, useProfile } from '@/stores/profile';
 import { useRelativeDraft } from '@/stores/relativeDraft';
 import { placeError } from '@/utils/formErrors';
 import { regionLabel } from '@/utils/labels';
+import TitleBar from '@/components/title-bar';
+import { useDisplay } from '@/hooks/useDisplay';
 import './index.scss';
 
 export const RELATIVE_FIELDS = ['relationship', 'name', 'idNumber'] as const;
@@ -35,8 +37,16 @@ export function relationshipNote(policy: RegionPolicy | null): string | null {
   return `按您参保地${regionLabel(policy.poolingRegion)}的政策，${scope}；最多 ${policy.maxRelatives} 位亲属。`;
 }
 
+/** The form whose binding was made: to the members list behind it (or opened in its place). */
+function leaveFinishedForm(): void {
+  useRelativeDraft.getState().reset();
+  if (Taro.getCurrentPages().length > 1) void Taro.navigateBack();
+  else void Taro.redirectTo({ url: ROUTES.members });
+}
+
 /** Step 1 of 2: who the relative is. Step 2 (relative-confirm) says what will be shared and submits. */
 export default function RelativeAddPage() {
+  const { rootClass } = useDisplay();
   useSignedIn();
   const draft = useRelativeDraft();
   const { me, policy, load, loadPolicy } = useProfile();
@@ -44,8 +54,15 @@ export default function RelativeAddPage() {
   const [nameTouched, setNameTouched] = useState(false);
 
   useLoad(() => {
+    // Opened again from history after its binding was made (also after a reload): done, leave.
+    if (useRelativeDraft.getState().finished) leaveFinishedForm();
     if (!useProfile.getState().me) void load();
     void loadPolicy().then(() => setPolicyLoaded(true));
+  });
+
+  // Back from the new binding's page: this form is done, the members list is behind it.
+  useDidShow(() => {
+    if (useRelativeDraft.getState().finished) leaveFinishedForm();
   });
 
   const options: readonly Relationship[] = policy?.relationships ?? RELATIONSHIPS;
@@ -66,7 +83,8 @@ export default function RelativeAddPage() {
   };
 
   return (
-    <View className='page relative-add'>
+    <View className={`page relative-add ${rootClass}`}>
+      <TitleBar title='添加共济亲属' />
       {me && !canShare(me) && (
         <Banner tone='warning' message='只有参保状态正常的职工医保参保人才能为家人共济；居民医保没有个人账户。' />
       )}

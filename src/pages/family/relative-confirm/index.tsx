@@ -16,6 +16,8 @@ import { useMembers } from '@/stores/members';
 import { useProfile } from '@/stores/profile';
 import { useRelativeDraft } from '@/stores/relativeDraft';
 import { formatCalendarDay } from '@/utils/date';
+import TitleBar from '@/components/title-bar';
+import { useDisplay } from '@/hooks/useDisplay';
 import './index.scss';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -35,6 +37,7 @@ function belongsHere(error: CloudError): boolean {
  * date, then bindRelative. Errors about the relative go back to the form, at their field.
  */
 export default function RelativeConfirmPage() {
+  const { rootClass } = useDisplay();
   useSignedIn();
   const draft = useRelativeDraft();
   const policy = useProfile((s) => s.policy);
@@ -100,13 +103,15 @@ export default function RelativeConfirmPage() {
     }
     const { binding } = answer.data;
     useMembers.getState().upsert(binding);
-    draft.reset();
+    // The form behind this page is done: back from the result goes to the members list.
+    draft.finish();
     void Taro.showToast({ title: binding.status === 'pending' ? '已提交，待亲属确认' : '已开通家庭共济', icon: 'success' });
     void Taro.redirectTo({ url: urlOf(ROUTES.relativeDetail, { bindingId: binding.bindingId }) });
   };
 
   return (
-    <View className='page relative-confirm'>
+    <View className={`page relative-confirm ${rootClass}`}>
+      <TitleBar title='确认开通家庭共济' />
       <View className='card confirm-summary'>
         <Text className='confirm-summary__title'>为这位亲属开通家庭共济</Text>
         <View className='confirm-row'>
@@ -181,6 +186,8 @@ export default function RelativeConfirmPage() {
         ))}
         <View
           className={`undertaking-accept${accepted ? ' undertaking-accept--checked' : ''}`}
+          role='checkbox'
+          aria-checked={accepted}
           onClick={() => {
             setAccepted((value) => !value);
             setBanner(null);

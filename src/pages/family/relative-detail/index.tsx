@@ -12,6 +12,9 @@ import { useRequestAnswers } from '@/hooks/useRequestAnswers';
 import { callFunction } from '@/services/cloud';
 import { ROUTES, go } from '@/services/routes';
 import { findBinding, useMembers } from '@/stores/members';
+import NotFound from '@/components/not-found';
+import TitleBar from '@/components/title-bar';
+import { useDisplay } from '@/hooks/useDisplay';
 import './index.scss';
 
 /**
@@ -19,6 +22,7 @@ import './index.scss';
  * confirmation when I may. A request waiting for me shows my answers instead.
  */
 export default function RelativeDetailPage() {
+  const { rootClass } = useDisplay();
   useSignedIn();
   const bindingId = useRouter().params.bindingId ?? '';
   const members = useMembers();
@@ -43,10 +47,19 @@ export default function RelativeDetailPage() {
 
   if (!found) {
     const missing = members.status === 'ready' || members.status === 'error';
+    if (missing && members.status === 'ready') {
+      return (
+        <View className={`page relative-detail-missing ${rootClass}`}>
+          <TitleBar title='共济亲属' />
+          <NotFound message='没有找到这条共济关系：它可能已被解除，或者不属于您的账号。' />
+        </View>
+      );
+    }
     return (
-      <View className='page'>
+      <View className={`page ${rootClass}`}>
+        <TitleBar title='共济亲属' />
         <ListState
-          status={members.status === 'error' ? 'error' : missing ? 'ready' : 'loading'}
+          status={members.status === 'error' ? 'error' : 'loading'}
           count={0}
           emptyText='未找到该共济关系，可能已被删除或不属于您'
           errorText={members.error?.message}
@@ -78,7 +91,8 @@ export default function RelativeDetailPage() {
   const leaveText = pending ? '撤回申请' : role === 'sharer' ? '解除共济' : '退出共济';
 
   return (
-    <View className='page relative-detail'>
+    <View className={`page relative-detail ${rootClass}`}>
+      <TitleBar title='共济亲属' />
       {awaitsMe ? <ConsentRequest request={{ kind: 'binding', binding }} answers={answers} /> : <BindingCard binding={binding} />}
       {role === 'sharer' && pending && (
         <Text className='relative-detail__remind'>请提醒{other}本人登录“医保家庭共济”，完成实名认证后，在首页的申请上点“同意”。</Text>

@@ -14,6 +14,8 @@ import { ROUTES, go } from '@/services/routes';
 import { useMembers } from '@/stores/members';
 import { useRelativeDraft } from '@/stores/relativeDraft';
 import { placeError } from '@/utils/formErrors';
+import TitleBar from '@/components/title-bar';
+import { useDisplay } from '@/hooks/useDisplay';
 import './index.scss';
 
 const SELF = 'self';
@@ -61,6 +63,7 @@ const TONE: Record<DiagnosisCode, 'ok' | 'problem'> = {
 };
 
 export default function DiagnosePage() {
+  const { rootClass } = useDisplay();
   useSignedIn();
   const params = useRouter().params;
   const { asSharer, asRelative, load } = useMembers();
@@ -154,7 +157,8 @@ export default function DiagnosePage() {
   };
 
   return (
-    <View className='page diagnose'>
+    <View className={`page diagnose ${rootClass}`}>
+      <TitleBar title='为什么共济不成功？' />
       <Text className='diagnose__intro'>选择就医的人，可以填上这次的费用，我们按顺序逐项检查，告诉您原因和办法。</Text>
       <Text className='section-title'>谁看病买药？</Text>
       <FilterChips

@@ -18,6 +18,8 @@ import { ROUTES, go } from '@/services/routes';
 import { useRelativeDraft } from '@/stores/relativeDraft';
 import { placeError } from '@/utils/formErrors';
 import { INSURANCE_TYPE_LABELS } from '@/utils/labels';
+import TitleBar from '@/components/title-bar';
+import { useDisplay } from '@/hooks/useDisplay';
 import './index.scss';
 
 /** SPEC 2.5: a family account holds at most 5 relatives. */
@@ -33,6 +35,7 @@ const COMPARISON: Array<{ aspect: string; family: string; mutual: string }> = [
 
 /** The difference between 亲情账户 and 家庭共济; family-account members and their short-lived codes. */
 export default function FamilyAccountPage() {
+  const { rootClass } = useDisplay();
   useSignedIn();
   const [members, setMembers] = useState<FamilyMember[]>([]);
   /** Family accounts of others in which I am the member. */
@@ -123,7 +126,8 @@ export default function FamilyAccountPage() {
   };
 
   return (
-    <View className='page family-account'>
+    <View className={`page family-account ${rootClass}`}>
+      <TitleBar title='亲情账户与家庭共济' />
       <View className='card fa-explain'>
         <Text className='fa-explain__text'>
           亲情账户只是帮家人出示他们自己的医保码，看病花的是家人自己的医保待遇，您的个人账户一分钱也不会动。

@@ -8,6 +8,8 @@ import { callFunction } from '@/services/cloud';
 import type { CloudError, Message } from '@/services/cloud/types';
 import { ROUTES, go, type Route } from '@/services/routes';
 import { formatDateTime } from '@/utils/date';
+import TitleBar from '@/components/title-bar';
+import { useDisplay } from '@/hooks/useDisplay';
 import './index.scss';
 
 export const MESSAGES_PAGE_SIZE = 20;
@@ -26,6 +28,7 @@ export function messageTarget(message: Message): { route: Route; params?: Record
  * see what is new. 全部已读 marks the rest too, pages not loaded yet included.
  */
 export default function MessagesPage() {
+  const { rootClass } = useDisplay();
   useSignedIn();
   const [items, setItems] = useState<Message[]>([]);
   /** Unread when they were shown. */
@@ -120,7 +123,8 @@ export default function MessagesPage() {
   }
 
   return (
-    <View className='page messages'>
+    <View className={`page messages ${rootClass}`}>
+      <TitleBar title='消息中心' />
       <Banner message={banner} />
       <View className='messages__head'>
         <Text className='messages__count'>{unread > 0 ? `${unread} 条未读` : '没有未读消息'}</Text>

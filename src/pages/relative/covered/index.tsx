@@ -13,6 +13,8 @@ import { callFunction } from '@/services/cloud';
 import type { Binding } from '@/services/cloud/types';
 import { ROUTES, go } from '@/services/routes';
 import { sortForList, useMembers } from '@/stores/members';
+import TitleBar from '@/components/title-bar';
+import { useDisplay } from '@/hooks/useDisplay';
 import './index.scss';
 
 const RELATIVE_FILTER = { role: 'relative' } as const;
@@ -22,6 +24,7 @@ const RELATIVE_FILTER = { role: 'relative' } as const;
  * status), every payment made for me; leave a binding when I may.
  */
 export default function CoveredPage() {
+  const { rootClass } = useDisplay();
   const signedIn = useSignedIn();
   const { asRelative, status, error, load, upsert } = useMembers();
   const records = usePagedRecords(RELATIVE_FILTER);
@@ -58,7 +61,8 @@ export default function CoveredPage() {
   const others = sortForList(asRelative.filter((b) => b.status !== 'pending'));
 
   return (
-    <View className='page covered'>
+    <View className={`page covered ${rootClass}`}>
+      <TitleBar title='为我支付的共济' />
       {requests.length > 0 && (
         <>
           <Text className='section-title covered-requests-title'>等您确认的申请（{requests.length}）</Text>
