@@ -3,7 +3,7 @@ import { makeIdNumber } from '../../server/demo/idNumbers';
 import { loadCloudFunctions } from '../../server/gateway/functions';
 import type { Envelope } from '../../server/runtime/envelope';
 import { ADAPTERS } from '../support/adapters';
-import type { Harness, TestPerson } from '../support/harness';
+import { recordAnswers, type Harness, type TestPerson } from '../support/harness';
 import { useHarness, type RefundData, type SettleData } from './fixtures';
 
 /** Anything shaped like a full ID number: 17 digits and a digit or X, anywhere. */
@@ -25,17 +25,7 @@ describe.each(ADAPTERS)('privacy of ID numbers on %s', (adapter) => {
   let flowDone = false;
 
   /** Records every call of the harness (its factories included) before answering. */
-  function recording(h: Harness): Harness {
-    if ((h as { recording?: boolean }).recording) return h;
-    const original = h.call.bind(h);
-    h.call = (async (name: string, event: unknown, bearer?: string) => {
-      const envelope = await original(name, event, bearer);
-      answers.push(`${name} → ${JSON.stringify(envelope)}`);
-      return envelope;
-    }) as Harness['call'];
-    (h as { recording?: boolean }).recording = true;
-    return h;
-  }
+  const recording = (h: Harness): Harness => recordAnswers(h, answers);
 
   const expectCode = (envelope: Envelope, code: string) => expect(envelope.ok ? 'ok' : envelope.error.code).toBe(code);
 

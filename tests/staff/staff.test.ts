@@ -3,7 +3,7 @@ import { makeIdNumber } from '../../server/demo/idNumbers';
 import type { Envelope } from '../../server/runtime/envelope';
 import { useHarness } from '../backbone/fixtures';
 import { ADAPTERS } from '../support/adapters';
-import type { Harness, TestPerson } from '../support/harness';
+import { recordAnswers, type Harness, type TestPerson } from '../support/harness';
 import { createStaff, relogin, totpNow, type TestStaff } from './support';
 
 /** Anything shaped like a full ID number: 17 digits and a digit or X, anywhere. */
@@ -34,17 +34,7 @@ describe.each(ADAPTERS)('the service hall on %s', (adapter) => {
   let handler: TestStaff;
   let supervisor: TestStaff;
 
-  function record(h: Harness): Harness {
-    if ((h as { recording?: boolean }).recording) return h;
-    const original = h.call.bind(h);
-    h.call = (async (name: string, event: unknown, bearer?: string) => {
-      const envelope = await original(name, event, bearer);
-      answers.push(`${name} → ${JSON.stringify(envelope)}`);
-      return envelope;
-    }) as Harness['call'];
-    (h as { recording?: boolean }).recording = true;
-    return h;
-  }
+  const record = (h: Harness): Harness => recordAnswers(h, answers);
 
   async function staff(): Promise<Harness> {
     const h = record(harness());

@@ -231,3 +231,20 @@ export async function ledgerMismatches(app: App): Promise<Array<{ person_id: str
      HAVING a.balance_fen <> COALESCE(sum(l.delta_fen), 0) OR a.balance_fen < 0`,
   );
 }
+
+/**
+ * Makes `h` push every answer it receives (its factories' included), as the JSON a client would
+ * read, into `into` — for tests that look for personal data in everything a flow answered.
+ * Idempotent: a harness is wrapped once.
+ */
+export function recordAnswers(h: Harness, into: string[]): Harness {
+  if ((h as { recording?: boolean }).recording) return h;
+  const original = h.call.bind(h);
+  h.call = (async (name: string, event: unknown, bearer?: string) => {
+    const envelope = await original(name, event, bearer);
+    into.push(`${name} → ${JSON.stringify(envelope)}`);
+    return envelope;
+  }) as Harness['call'];
+  (h as { recording?: boolean }).recording = true;
+  return h;
+}
