@@ -4,6 +4,7 @@ import { parseIdNumber } from '../../src/rules/idNumber';
 import { maskIdNumber } from '../../src/rules/mask';
 import { ageOn } from '../../src/rules/age';
 import { initialBindingStatus, relationshipAllowed, sharingAllowed } from '../../src/rules/policy';
+import { effectiveStatus } from '../../src/rules/payability';
 import { UNDERTAKING } from '../../src/rules/undertaking';
 import {
   isRelationshipPlausible,
@@ -244,7 +245,8 @@ async function pendingForRelative(app: App, person: PersonRow, bindingId: string
   const binding = await ownBinding(app, person, bindingId);
   if (binding.relative_id !== person.person_id) fail('FORBIDDEN', `只有被共济的亲属本人可以${verb}共济关系`);
   const today = shanghaiToday(app.clock.now());
-  const status = binding.status === 'pending' && binding.ends_on !== null && binding.ends_on <= today ? 'expired' : binding.status;
+  // Only a pending request can lapse here; an active binding answers as before (confirm: nothing to do).
+  const status = binding.status === 'pending' ? effectiveStatus(binding.status, binding.ends_on, today) : binding.status;
   if (status === 'active') return null;
   if (status !== 'pending') fail('FORBIDDEN', `${ENDED_TEXT[status] ?? '该共济关系已结束'}，无需${verb}；如需共济请让家人重新添加`);
   return binding;
