@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   'FACE_CHECK_FAILED',
   'UNDERTAKING_REQUIRED',
   'BINDING_BLOCKED',
+  'QUOTA_EXCEEDS_BALANCE',
+  'OUTSIDE_PREMIUM_WINDOW',
+  'PREMIUM_ALREADY_PAID',
+  'UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -63,6 +67,10 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = Object.freeze
   FACE_CHECK_FAILED: '人脸核验未通过或已过期，请重新进行人脸核验',
   UNDERTAKING_REQUIRED: '请先阅读并同意《家庭共济承诺书》',
   BINDING_BLOCKED: '对方已表示与您不是亲属关系，180 天内不能再次添加；如有误会，请对方本人到医保经办大厅办理',
+  QUOTA_EXCEEDS_BALANCE: '共济额度不能超过您个人账户的可用余额，请调低额度后重试',
+  OUTSIDE_PREMIUM_WINDOW: '现在不在参保地规定的居民医保缴费期内，请在缴费期内再为亲属代缴',
+  PREMIUM_ALREADY_PAID: '该亲属本年度的居民医保费已经缴纳，无需重复缴费',
+  UNAVAILABLE: '系统暂时无法处理，请稍后再试',
 });
 
 /** For whatever was not foreseen; the envelope's code is the server's choice. */
@@ -94,4 +102,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   FACE_CHECK_FAILED: 422,
   UNDERTAKING_REQUIRED: 422,
   BINDING_BLOCKED: 409,
+  QUOTA_EXCEEDS_BALANCE: 422,
+  OUTSIDE_PREMIUM_WINDOW: 422,
+  PREMIUM_ALREADY_PAID: 409,
+  UNAVAILABLE: 503,
 });
