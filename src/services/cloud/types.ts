@@ -40,6 +40,8 @@ export interface PersonView {
   status: PersonStatus;
   poolingRegion: string;
   balanceFen?: number;
+  /** The balance less every quota I hold for relatives (SPEC 2.11): what my own bills can use. */
+  freeBalanceFen?: number;
 }
 
 export interface MeData {
@@ -65,6 +67,21 @@ export interface FaceCheckStart {
   simulated: boolean;
 }
 
+/** Why a binding ended by itself. */
+export type EndedReason = 'insurance_ended' | 'region_moved';
+
+/** The resident premium of a year, as the sharer may pay it for a relative (SPEC 2.12). */
+export interface PremiumOffer {
+  year: number;
+  amountFen: number;
+  /** `MM-DD..MM-DD` of the relative's region. */
+  window: string;
+  /** Today (Asia/Shanghai) lies in the window. */
+  open: boolean;
+  /** The premium of that year is already paid, by anyone. */
+  paid: boolean;
+}
+
 /** Who ended a binding. */
 export type EndedBy = 'sharer' | 'relative' | 'operator' | 'staff' | 'system';
 
@@ -81,6 +98,14 @@ export interface Binding {
   /** `YYYY-MM-DD`: the binding expires on this day. */
   endsOn?: string;
   endedBy?: EndedBy;
+  /** Why a binding ended by itself (SPEC 2.1): an insurance relationship ended or moved. */
+  endedReason?: EndedReason;
+  /** The quota the sharer set aside for this relative (SPEC 2.11); absent without a quota. */
+  quotaFen?: number | null;
+  /** What is left of the quota. */
+  quotaLeftFen?: number | null;
+  /** The relative's resident premium the sharer may pay (SPEC 2.12); only for the sharer of a resident or uninsured relative. */
+  premium?: PremiumOffer | null;
   /** Which side of the binding I am. */
   viewerRole: 'sharer' | 'relative';
   /** Whether I may unbind it now (false for a relative under the consent age and for ended bindings). */
@@ -207,7 +232,9 @@ export interface CloudFunctions {
   logout: { event: { all?: boolean }; data: { ended: number } };
   me: { event: Empty; data: MeData };
   myPolicy: { event: Empty; data: RegionPolicy };
-  bindRelative: { event: RelativeInput & { acceptUndertaking: true; endsOn?: string }; data: { binding: Binding } };
+  bindRelative: { event: RelativeInput & { acceptUndertaking: true; endsOn?: string; quotaFen?: number }; data: { binding: Binding } };
+  setQuota: { event: { bindingId: string; amountFen: number }; data: { binding: Binding } };
+  payPremium: { event: { bindingId: string; year: number }; data: { paymentId: string; amountFen: number } };
   confirmBinding: { event: { bindingId: string }; data: { binding: Binding } };
   declineBinding: { event: { bindingId: string; notMyRelative?: boolean }; data: { binding: Binding } };
   listMessages: { event: { cursor?: string; limit?: number; unreadOnly?: boolean }; data: MessagesPage };
