@@ -44,7 +44,7 @@ export interface AppParts {
 }
 
 export async function openDatabase(config: Config): Promise<Db> {
-  if (config.databaseUrl) return openPg(config.databaseUrl);
+  if (config.databaseUrl) return openPg(config.databaseUrl, undefined, { timeouts: config.database });
   // Loaded only when used: a bundled cloud function in WeChat runs on DATABASE_URL alone.
   const [{ mkdir }, { openPglite }] = await Promise.all([import('node:fs/promises'), import('./db/pglite')]);
   await mkdir(config.dataDir, { recursive: true });

@@ -41,6 +41,17 @@ export interface NoticeSettings {
   batchSize: number;
 }
 
+/** How long the server waits for PostgreSQL (SPEC 2.13); see server/db/pg.ts. */
+export interface DatabaseTimeouts {
+  connectMs: number;
+  statementMs: number;
+  queryMs: number;
+  idleInTransactionMs: number;
+  keepAliveMs: number;
+  /** The whole start-up's wait for the database before it gives up with a message. */
+  startupMs: number;
+}
+
 export interface Config {
   appEnv: 'development' | 'production';
   port: number;
@@ -55,6 +66,7 @@ export interface Config {
   staffSessionTtlSeconds: number;
   limits: Limits;
   notices: NoticeSettings;
+  database: DatabaseTimeouts;
 }
 
 export class ConfigError extends Error {}
@@ -111,6 +123,14 @@ export function loadConfig(env: Env = process.env): Config {
       leaseSeconds: integer(env, 'NOTICE_LEASE_SECONDS', 120, 10, 3600),
       intervalMs: integer(env, 'NOTICE_INTERVAL_MS', 2000, 50, 3_600_000),
       batchSize: integer(env, 'NOTICE_BATCH_SIZE', 50, 1, 1000),
+    },
+    database: {
+      connectMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 2_000, 100, 60_000),
+      statementMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 4_000, 100, 3_600_000),
+      queryMs: integer(env, 'DB_QUERY_TIMEOUT_MS', 4_500, 100, 3_600_000),
+      idleInTransactionMs: integer(env, 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 1_000, 3_600_000),
+      keepAliveMs: integer(env, 'DB_KEEPALIVE_MS', 10_000, 1_000, 600_000),
+      startupMs: integer(env, 'DB_STARTUP_TIMEOUT_MS', 25_000, 1_000, 600_000),
     },
   };
   if (config.appEnv === 'production') {

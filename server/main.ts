@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
+import { describeHosts } from './db/pg';
+import { isUnreachable } from './db/port';
 import { DEMO_GUIDE, DEMO_INSTITUTIONS, DEMO_STAFF } from './demo/cast';
 import { demoInstitutionKey, demoTotpNow, isRegistryEmpty, seedDemo, seedDemoStaff } from './demo/seed';
 import { loadCloudFunctions } from './gateway/functions';
@@ -11,6 +13,19 @@ import { pruneRateLimits } from './store/rateLimits';
 import { expireDue } from './usecases/payabilityWatch';
 import { shanghaiToday } from '../src/rules/age';
 import { startNoticeWorker } from './workers/notices';
+
+function databaseUnreachable(why: string): string {
+  return `failed to start: the database of DATABASE_URL (${describeHosts(process.env.DATABASE_URL ?? '')}) cannot be reached: ${why}`;
+}
+
+/** Ends the start (exit 1) when the database (DATABASE_URL) keeps it waiting longer than DB_STARTUP_TIMEOUT_MS. */
+function startupWatchdog(config: Config): NodeJS.Timeout | undefined {
+  if (!config.databaseUrl) return undefined;
+  return setTimeout(() => {
+    console.error(databaseUnreachable(`no answer within ${config.database.startupMs} ms`));
+    process.exit(1);
+  }, config.database.startupMs);
+}
 
 /** `npm start`: build the H5 app and the staff console when missing, open the database, load the demo, listen. */
 async function main(): Promise<void> {
@@ -26,7 +41,11 @@ async function main(): Promise<void> {
     const build = spawnSync('npm', ['run', 'build:staff'], { stdio: 'inherit', cwd: path.resolve(__dirname, '..') });
     if (build.status !== 0) throw new Error('the staff console build failed');
   }
+  // A database that refuses or never answers ends the start with a message, not a hang (SPEC 2.13).
+  const watchdog = startupWatchdog(config);
   const app = await createApp(config);
+  // It answered; from here each statement has its own timeouts (DB_*_TIMEOUT_MS).
+  clearTimeout(watchdog);
   if (config.demoData && (await isRegistryEmpty(app))) {
     await seedDemo(app);
     console.log('demo data loaded');
@@ -95,6 +114,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(`configuration error: ${error.message}`);
+  else if (isUnreachable(error)) console.error(databaseUnreachable(error instanceof Error ? error.message : String(error)));
   else console.error('failed to start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import type { App } from '../app';
 import { httpStatusOf, INTERNAL, type Envelope } from '../runtime/envelope';
 import type { CloudMain } from '../runtime/define';
+import { registerHealth } from './health';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 export const H5_DIR = path.resolve(__dirname, '../../dist/h5');
@@ -118,7 +119,7 @@ export async function buildGateway(
       : send(reply.header('allow', 'POST'), invalid('method', '云函数只接受 POST 请求'), 405),
   );
 
-  server.get('/healthz', async () => ({ ok: true }));
+  registerHealth(server, app);
 
   const hasH5 = existsSync(path.join(h5Dir, 'index.html'));
   if (hasH5) await server.register(fastifyStatic, { root: h5Dir, prefix: '/', index: ['index.html'] });
