@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { checkDatabaseChoice, ConfigError, loadConfig } from './config';
 import { DEMO_GUIDE, DEMO_INSTITUTIONS, DEMO_STAFF } from './demo/cast';
 import { demoInstitutionKey, demoTotpNow, isRegistryEmpty, seedDemo, seedDemoStaff } from './demo/seed';
 import { loadCloudFunctions } from './gateway/functions';
@@ -16,6 +16,8 @@ import { startNoticeWorker } from './workers/notices';
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = loadConfig();
+  // Before any build or database: production on PGlite only when asked for (SPEC 3.1).
+  checkDatabaseChoice(config);
   if (!existsSync(path.join(H5_DIR, 'index.html')) && process.env.SKIP_H5_BUILD !== '1') {
     console.log('H5 app not built yet: running `npm run build:h5` (first start only)…');
     const build = spawnSync('npm', ['run', 'build:h5'], { stdio: 'inherit', cwd: path.resolve(__dirname, '..') });
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(`configuration error: ${error.message}`);
+  if (error instanceof ConfigError) console.error(`refusing to start — configuration error: ${error.message}`);
   else console.error('failed to start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });
