@@ -1,4 +1,4 @@
-import type { Config } from './config';
+import { checkDatabaseChoice, type Config } from './config';
 import { migrate } from './db/migrate';
 import { openPg } from './db/pg';
 import type { Db } from './db/port';
@@ -16,7 +16,7 @@ import {
 } from './platform/noticeChannels';
 import { LogSmsSender, HttpSmsSender, type SmsSender } from './platform/sms';
 import { WechatApi } from './platform/wechatApi';
-import { DevWechatPhoneResolver, HttpWechatPhoneResolver, type WechatPhoneResolver } from './platform/wechatPhone';
+import { DevWechatPhoneResolver, HttpWechatPhoneResolver, UnconfiguredWechatPhoneResolver, type WechatPhoneResolver } from './platform/wechatPhone';
 
 /** Everything a use case may touch: the database, the configuration and the outside world. */
 export interface App {
@@ -45,6 +45,7 @@ export interface AppParts {
 
 export async function openDatabase(config: Config): Promise<Db> {
   if (config.databaseUrl) return openPg(config.databaseUrl, undefined, { timeouts: config.database });
+  checkDatabaseChoice(config);
   // Loaded only when used: a bundled cloud function in WeChat runs on DATABASE_URL alone.
   const [{ mkdir }, { openPglite }] = await Promise.all([import('node:fs/promises'), import('./db/pglite')]);
   await mkdir(config.dataDir, { recursive: true });
@@ -90,20 +91,20 @@ function defaultSms(config: Config, log: Logger): SmsSender {
   const url = process.env.SMS_GATEWAY_URL;
   const secret = process.env.SMS_GATEWAY_SECRET;
   if (url && secret) return new HttpSmsSender(url, secret);
-  if (config.appEnv === 'production') throw new Error('production requires SMS_GATEWAY_URL and SMS_GATEWAY_SECRET');
+  if (config.appEnv !== 'development') throw new Error('production requires SMS_GATEWAY_URL and SMS_GATEWAY_SECRET');
   return new LogSmsSender(log);
 }
 
+/** WeChat's phone login; the demo one (any phone) only in development, else an answered error (SPEC 2.13). */
 function defaultWechatPhone(config: Config, wechat: WechatApi | undefined): WechatPhoneResolver {
   if (wechat) return new HttpWechatPhoneResolver(wechat);
-  if (config.appEnv === 'production') throw new Error('production requires WECHAT_APPID and WECHAT_SECRET');
-  return new DevWechatPhoneResolver();
+  return config.appEnv === 'development' ? new DevWechatPhoneResolver() : new UnconfiguredWechatPhoneResolver();
 }
 
 /** WeChat's face check; the simulated one only in development (SPEC 2.13). */
 function defaultFaceCheck(config: Config, wechat: WechatApi | undefined): FaceCheckProvider {
   if (wechat) return new WechatFaceCheckProvider(wechat);
-  if (config.appEnv === 'production') throw new Error('production requires WECHAT_APPID and WECHAT_SECRET (face check)');
+  if (config.appEnv !== 'development') throw new Error('production requires WECHAT_APPID and WECHAT_SECRET (face check)');
   return new DevFaceCheckProvider();
 }
 

@@ -5,14 +5,28 @@
 export interface Limits {
   /** Resend cooldown of a login code, per phone. */
   smsCooldownSeconds: number;
-  /** Login codes sent per phone per day. */
+  /**
+   * Login codes sent per phone per day at the plain cooldown; after them the phone still gets
+   * one code per `smsSlowCooldownSeconds`, so that nobody can use up a phone's day (SPEC 2.13).
+   */
   smsPerPhonePerDay: number;
+  /** The cooldown of a phone that has had its day's codes (at most 15 minutes, SPEC 2.13). */
+  smsSlowCooldownSeconds: number;
+  /** Login codes sent per client (address, or OPENID in WeChat) per hour, whatever the phones. */
+  smsPerClientPerHour: number;
+  /** Login codes sent in all per hour: the SMS bill's ceiling. */
+  smsGlobalPerHour: number;
   /** A login code is valid this long. */
   codeTtlSeconds: number;
   /** Wrong tries that kill a login code. */
   codeMaxFailures: number;
-  /** Login attempts (right or wrong) per phone per hour. */
-  loginAttemptsPerHour: number;
+  /**
+   * Login attempts (right or wrong) per client (address, or OPENID in WeChat) per hour. Per
+   * client and not per phone: junk attempts from elsewhere never lock a phone's owner out.
+   */
+  loginAttemptsPerClientPerHour: number;
+  /** WeChat phone-number logins per phone per hour (only WeChat can vouch for a phone). */
+  wechatLoginsPerPhonePerHour: number;
   /** Identity verifications per user per hour (they consult the registry). */
   verifyAttemptsPerHour: number;
   /** Binding and family-account attempts that reach the registry, per user per hour. */
@@ -52,6 +66,25 @@ export interface DatabaseTimeouts {
   startupMs: number;
 }
 
+/** The largest request body by default (HTTP_BODY_LIMIT_BYTES). */
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
+/** The gateway's HTTP limits (server/gateway/server.ts): a request that never ends is closed. */
+export interface HttpSettings {
+  /** A whole request (headers and body) must arrive within this time, else 408 and close. */
+  requestTimeoutMs: number;
+  /** The headers must arrive within this time. */
+  headersTimeoutMs: number;
+  /** A connection with no traffic at all is closed after this time. */
+  connectionTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this time. */
+  keepAliveTimeoutMs: number;
+  /** The largest request body. */
+  bodyLimitBytes: number;
+  /** How often Node looks for requests over their time (ms). */
+  checkIntervalMs: number;
+}
+
 export interface Config {
   appEnv: 'development' | 'production';
   port: number;
@@ -67,6 +100,9 @@ export interface Config {
   limits: Limits;
   notices: NoticeSettings;
   database: DatabaseTimeouts;
+  http: HttpSettings;
+  /** ALLOW_PGLITE_IN_PRODUCTION=1: production may run on the embedded PGlite (one process, one disk). */
+  allowPgliteInProduction: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -89,7 +125,12 @@ function text(env: Env, name: string): string | undefined {
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const appEnv = env.APP_ENV ?? 'development';
+  // No default: a forgotten APP_ENV must not turn a production server into a development one
+  // that answers devCode to anyone (SPEC 2.13, 3.1).
+  const appEnv = text(env, 'APP_ENV');
+  if (appEnv === undefined) {
+    throw new ConfigError('APP_ENV is required: set APP_ENV=production for a deployment, APP_ENV=development on a workstation (npm start sets it)');
+  }
   if (appEnv !== 'development' && appEnv !== 'production') {
     throw new ConfigError(`APP_ENV must be "development" or "production", got "${appEnv}"`);
   }
@@ -107,9 +148,13 @@ export function loadConfig(env: Env = process.env): Config {
     limits: {
       smsCooldownSeconds: integer(env, 'SMS_COOLDOWN_SECONDS', 60, 0, 3600),
       smsPerPhonePerDay: integer(env, 'SMS_PER_PHONE_PER_DAY', 10, 1, 1000),
+      smsSlowCooldownSeconds: integer(env, 'SMS_SLOW_COOLDOWN_SECONDS', 900, 0, 900),
+      smsPerClientPerHour: integer(env, 'SMS_PER_CLIENT_PER_HOUR', 20, 1, 1_000_000),
+      smsGlobalPerHour: integer(env, 'SMS_GLOBAL_PER_HOUR', 20_000, 1, 100_000_000),
       codeTtlSeconds: integer(env, 'CODE_TTL_SECONDS', 600, 30, 600),
       codeMaxFailures: integer(env, 'CODE_MAX_FAILURES', 5, 1, 20),
-      loginAttemptsPerHour: integer(env, 'LOGIN_ATTEMPTS_PER_HOUR', 20, 1, 100_000),
+      loginAttemptsPerClientPerHour: integer(env, 'LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR', 30, 1, 1_000_000),
+      wechatLoginsPerPhonePerHour: integer(env, 'WECHAT_LOGINS_PER_PHONE_PER_HOUR', 20, 1, 100_000),
       verifyAttemptsPerHour: integer(env, 'VERIFY_ATTEMPTS_PER_HOUR', 10, 1, 100_000),
       bindAttemptsPerHour: integer(env, 'BIND_ATTEMPTS_PER_HOUR', 30, 1, 1_000_000),
       diagnosePerHour: integer(env, 'DIAGNOSE_PER_HOUR', 20, 1, 1_000_000),
@@ -132,7 +177,19 @@ export function loadConfig(env: Env = process.env): Config {
       keepAliveMs: integer(env, 'DB_KEEPALIVE_MS', 10_000, 1_000, 600_000),
       startupMs: integer(env, 'DB_STARTUP_TIMEOUT_MS', 25_000, 1_000, 600_000),
     },
+    http: {
+      requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+      headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      connectionTimeoutMs: integer(env, 'HTTP_CONNECTION_TIMEOUT_MS', 60_000, 100, 3_600_000),
+      keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+      bodyLimitBytes: integer(env, 'HTTP_BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1024, 10 * 1024 * 1024),
+      checkIntervalMs: integer(env, 'HTTP_TIMEOUT_CHECK_INTERVAL_MS', 1_000, 50, 30_000),
+    },
+    allowPgliteInProduction: env.ALLOW_PGLITE_IN_PRODUCTION === '1',
   };
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS');
+  }
   if (config.appEnv === 'production') {
     const missing = (['ADMIN_KEY', 'SESSION_SECRET', 'ID_DIGEST_KEY'] as const).filter((name) => !text(env, name));
     if (missing.length > 0) throw new ConfigError(`production requires ${missing.join(', ')}`);
@@ -141,4 +198,16 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
   return config;
+}
+
+/**
+ * Production runs on PostgreSQL (DATABASE_URL): PGlite is one process on one disk, without a
+ * standby. It may still be chosen, but only on purpose (SPEC 3.1).
+ */
+export function checkDatabaseChoice(config: Config): void {
+  if (config.appEnv === 'production' && !config.databaseUrl && !config.allowPgliteInProduction) {
+    throw new ConfigError(
+      'production requires DATABASE_URL (PostgreSQL); to run production on the embedded PGlite anyway, set ALLOW_PGLITE_IN_PRODUCTION=1',
+    );
+  }
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app';
-import { ConfigError, loadConfig, type Config } from './config';
+import { checkDatabaseChoice, ConfigError, loadConfig, type Config } from './config';
 import { describeHosts } from './db/pg';
 import { isUnreachable } from './db/port';
 import { DEMO_GUIDE, DEMO_INSTITUTIONS, DEMO_STAFF } from './demo/cast';
@@ -31,6 +31,8 @@ function startupWatchdog(config: Config): NodeJS.Timeout | undefined {
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = loadConfig();
+  // Before any build or database: production on PGlite only when asked for (SPEC 3.1).
+  checkDatabaseChoice(config);
   if (!existsSync(path.join(H5_DIR, 'index.html')) && process.env.SKIP_H5_BUILD !== '1') {
     console.log('H5 app not built yet: running `npm run build:h5` (first start only)…');
     const build = spawnSync('npm', ['run', 'build:h5'], { stdio: 'inherit', cwd: path.resolve(__dirname, '..') });
@@ -113,7 +115,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(`configuration error: ${error.message}`);
+  if (error instanceof ConfigError) console.error(`refusing to start — configuration error: ${error.message}`);
   else if (isUnreachable(error)) console.error(databaseUnreachable(error instanceof Error ? error.message : String(error)));
   else console.error('failed to start:', error instanceof Error ? error.message : error);
   process.exit(1);

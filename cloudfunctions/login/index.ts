@@ -6,5 +6,5 @@ import { login } from '../../server/usecases/auth';
 export const main = defineCloudFunction({
   auth: 'public',
   event: z.strictObject({ phone: phoneField, code: codeField }),
-  run: ({ app, caller }, event) => login(app, caller.source, event),
+  run: ({ app, caller }, event) => login(app, caller, event),
 });

@@ -6,5 +6,5 @@ import { sendCode } from '../../server/usecases/auth';
 export const main = defineCloudFunction({
   auth: 'public',
   event: z.strictObject({ phone: phoneField }),
-  run: ({ app }, event) => sendCode(app, event),
+  run: ({ app, caller }, event) => sendCode(app, caller, event),
 });

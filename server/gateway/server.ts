@@ -5,11 +5,13 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { App } from '../app';
+import { DEFAULT_BODY_LIMIT_BYTES } from '../config';
 import { httpStatusOf, INTERNAL, type Envelope } from '../runtime/envelope';
 import type { CloudMain } from '../runtime/define';
 import { registerHealth } from './health';
 
-export const BODY_LIMIT_BYTES = 64 * 1024;
+/** The default body limit (HTTP_BODY_LIMIT_BYTES sets the gateway's own). */
+export const BODY_LIMIT_BYTES = DEFAULT_BODY_LIMIT_BYTES;
 export const H5_DIR = path.resolve(__dirname, '../../dist/h5');
 /** The staff console (`npm run build:staff`), served at /staff/ (SPEC 2.10). */
 export const STAFF_DIR = path.resolve(__dirname, '../../dist/staff');
@@ -62,9 +64,17 @@ export async function buildGateway(
   h5Dir = H5_DIR,
   staffDir = STAFF_DIR,
 ): Promise<FastifyInstance> {
+  const { http } = app.config;
   const server = Fastify({
     logger: false,
-    bodyLimit: BODY_LIMIT_BYTES,
+    // A request that never ends is closed (SPEC 2.13): its headers within headersTimeout, the
+    // whole of it within requestTimeout (Node checks every checkIntervalMs), a silent connection
+    // after connectionTimeout, an idle keep-alive one after keepAliveTimeout.
+    bodyLimit: http.bodyLimitBytes,
+    requestTimeout: http.requestTimeoutMs,
+    connectionTimeout: http.connectionTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    http: { headersTimeout: http.headersTimeoutMs, connectionsCheckingInterval: http.checkIntervalMs },
     genReqId: () => randomUUID(),
     clientErrorHandler,
     // JSON bodies: fastify's parser refuses __proto__ and constructor pollution.
@@ -74,7 +84,7 @@ export async function buildGateway(
 
   server.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
-      return send(reply, invalid('event', `请求体过大（不能超过 ${BODY_LIMIT_BYTES / 1024} KB）`), 413);
+      return send(reply, invalid('event', `请求体过大（不能超过 ${Math.floor(http.bodyLimitBytes / 1024)} KB）`), 413);
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return send(reply, invalid('event', '请求内容不是有效的 JSON，请检查后重试'));

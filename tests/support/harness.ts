@@ -46,7 +46,10 @@ const TEST_ENV = {
   APP_ENV: 'development',
   SMS_COOLDOWN_SECONDS: '0',
   SMS_PER_PHONE_PER_DAY: '1000',
-  LOGIN_ATTEMPTS_PER_HOUR: '100000',
+  LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR: '1000000',
+  WECHAT_LOGINS_PER_PHONE_PER_HOUR: '100000',
+  SMS_PER_CLIENT_PER_HOUR: '1000000',
+  SMS_GLOBAL_PER_HOUR: '100000000',
   VERIFY_ATTEMPTS_PER_HOUR: '100000',
   BIND_ATTEMPTS_PER_HOUR: '1000000',
   DIAGNOSE_PER_HOUR: '1000000',
@@ -96,11 +99,11 @@ export class Harness {
     return new Harness(app, clock, sms, await functions, lines);
   }
 
-  /** Calls a cloud function exactly as the gateway does. */
-  async call<T = unknown>(name: string, event: unknown, bearer?: string): Promise<Envelope<T>> {
+  /** Calls a cloud function exactly as the gateway does (`clientAddress`: the client's address the gateway saw). */
+  async call<T = unknown>(name: string, event: unknown, bearer?: string, clientAddress?: string): Promise<Envelope<T>> {
     const main = this.mains.get(name);
     if (!main) throw new Error(`no cloud function ${name}`);
-    return (await main(event, { source: 'gateway', app: this.app, bearer })) as Envelope<T>;
+    return (await main(event, { source: 'gateway', app: this.app, bearer, ...(clientAddress ? { clientAddress } : {}) })) as Envelope<T>;
   }
 
   /** Calls and expects success; returns data. */
