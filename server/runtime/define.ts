@@ -160,7 +160,7 @@ export function defineCloudFunction<A extends AuthKind, S extends z.ZodType, R>(
       }
       const parsed = spec.event.safeParse(event);
       if (!parsed.success) {
-        const issue = firstIssue(parsed.error);
+        const issue = firstIssue(parsed.error, event);
         throw new AppError('INVALID_INPUT', issue.message, issue.field);
       }
       return success(await spec.run({ app, caller, requestId }, parsed.data));

@@ -7,8 +7,9 @@ import type { App } from '../app';
 import { fail } from '../errors';
 import { digestOf } from '../platform/keys';
 import { audit } from '../store/audit';
-import { credit, debit } from '../store/ledger';
-import { idDigest } from '../store/persons';
+import type { Queryable } from '../db/port';
+import { credit, debitIfCovered } from '../store/ledger';
+import { findPersonByIdNumber, idDigest } from '../store/persons';
 import { refreshPayability } from './payabilityWatch';
 
 export interface PersonInput {
@@ -23,8 +24,9 @@ export interface PersonInput {
 }
 
 /**
- * The registry sync: creates or updates persons by ID number. `balanceFen` sets an
- * employee's account to that amount through a ledger entry (opening, credit or correction).
+ * The registry sync: creates or updates persons by ID number. `balanceFen` is the opening
+ * balance of an employee's account that has none yet (an `opening` ledger entry) and is ignored
+ * once the account exists (SPEC 3.2).
  * All or nothing: one bad row refuses the whole call.
  */
 export async function upsertPersons(app: App, input: { persons: PersonInput[] }): Promise<{ upserted: number }> {
@@ -73,7 +75,7 @@ export async function upsertPersons(app: App, input: { persons: PersonInput[] })
       if (!personId) throw new Error('person upsert returned nothing');
       personIds.push(personId);
       if (row.insuranceType === 'employee' || row.balanceFen !== undefined) {
-        await setBalance(tx, personId, row.balanceFen, now);
+        await openAccount(tx, personId, row.balanceFen, now);
       }
     }
     // A changed insurance status or region may stop bindings from paying, or let them again (SPEC 2.8).
@@ -85,18 +87,83 @@ export async function upsertPersons(app: App, input: { persons: PersonInput[] })
   return { upserted: rows.length };
 }
 
-/** Opens the account when missing; moves it to `target` (when given) through a ledger entry. */
-async function setBalance(tx: Parameters<Parameters<App['db']['transaction']>[0]>[0], personId: string, target: number | undefined, now: Date) {
-  const existing = await tx.query<{ balance_fen: bigint }>('SELECT balance_fen FROM accounts WHERE person_id = $1 FOR UPDATE', [personId]);
-  const current = existing[0]?.balance_fen;
-  if (current === undefined) {
-    await tx.query('INSERT INTO accounts (person_id, balance_fen, created_at, updated_at) VALUES ($1, 0, $2, $2)', [personId, now]);
-  }
-  if (target === undefined) return;
-  const delta = BigInt(target) - (current ?? 0n);
-  const base = { personId, settlementId: null, entryId: randomUUID(), at: now };
-  if (delta > 0n) await credit(tx, { ...base, amount: delta, kind: current === undefined ? 'opening' : 'credit', refundId: null });
-  if (delta < 0n) await debit(tx, { ...base, amount: -delta, kind: 'correction' });
+/**
+ * Opens the account when missing, with `opening` (when given and above zero) as its opening
+ * ledger entry. An account that exists is never moved here (SPEC 3.2): a replayed or late
+ * registry sync must not undo the payments made since; money enters through creditAccount.
+ */
+async function openAccount(tx: Queryable, personId: string, opening: number | undefined, now: Date) {
+  const opened = await tx.query<{ person_id: string }>(
+    'INSERT INTO accounts (person_id, balance_fen, created_at, updated_at) VALUES ($1, 0, $2, $2) ON CONFLICT (person_id) DO NOTHING RETURNING person_id',
+    [personId, now],
+  );
+  if (opened.length === 0 || opening === undefined || opening <= 0) return;
+  await credit(tx, { personId, amount: BigInt(opening), kind: 'opening', settlementId: null, refundId: null, entryId: randomUUID(), at: now });
+}
+
+export interface CreditInput {
+  creditId: string;
+  idNumber: string;
+  amountFen: number;
+  kind: 'contribution' | 'correction';
+}
+
+/**
+ * Money into (contribution) or out of (correction) an employee's open account, one ledger entry
+ * each: a contribution is a `credit` entry (+amountFen), a correction a `correction` entry
+ * (−amountFen) that may not take the balance below zero. Idempotent by `creditId`: the same
+ * body again answers the first answer and moves nothing; another body is IDEMPOTENCY_CONFLICT.
+ */
+export async function creditAccount(app: App, input: CreditInput): Promise<{ balanceFen: number }> {
+  const today = shanghaiToday(app.clock.now());
+  const parsed = parseIdNumber(input.idNumber, today);
+  if (!parsed.ok) fail('INVALID_ID_NUMBER', parsed.message, 'idNumber');
+  const now = app.clock.now();
+  return app.db.transaction(async (tx) => {
+    const person = await findPersonByIdNumber(app, tx, parsed.info.idNumber);
+    // A duplicate delivery running at the same moment waits here for the first one's commit.
+    const claimed = await tx.query<{ credit_id: string }>(
+      `INSERT INTO account_credits (credit_id, person_id, kind, amount_fen, entry_id, balance_after_fen, created_at)
+       SELECT $1, $2, $3, $4, $5, 0, $6 WHERE $2::uuid IS NOT NULL
+       ON CONFLICT (credit_id) DO NOTHING RETURNING credit_id`,
+      [input.creditId, person?.person_id ?? null, input.kind, input.amountFen, randomUUID(), now],
+    );
+    if (claimed.length === 0) {
+      const first = (
+        await tx.query<{ person_id: string; kind: string; amount_fen: bigint; balance_after_fen: bigint }>(
+          'SELECT person_id, kind, amount_fen, balance_after_fen FROM account_credits WHERE credit_id = $1',
+          [input.creditId],
+        )
+      )[0];
+      if (first) {
+        if (first.person_id !== person?.person_id || first.kind !== input.kind || first.amount_fen !== BigInt(input.amountFen)) {
+          fail('IDEMPOTENCY_CONFLICT', '该 creditId 已用于另一笔内容不同的入账，请使用新的 creditId', 'creditId');
+        }
+        return { balanceFen: Number(first.balance_after_fen) };
+      }
+    }
+    if (!person) fail('NOT_FOUND', '参保登记中没有这个身份证号码，请先同步参保人（upsertPersons）', 'idNumber');
+    const entryId = (await tx.query<{ entry_id: string }>('SELECT entry_id FROM account_credits WHERE credit_id = $1', [input.creditId]))[0]
+      ?.entry_id;
+    if (!entryId) throw new Error('credit claim vanished');
+    const hasAccount = await tx.query('SELECT 1 FROM accounts WHERE person_id = $1', [person.person_id]);
+    if (hasAccount.length === 0) fail('NOT_FOUND', '该参保人没有个人账户（只有职工医保参保人有），无法入账', 'idNumber');
+    const base = { personId: person.person_id, amount: BigInt(input.amountFen), settlementId: null, entryId, at: now };
+    let after: bigint | null;
+    if (input.kind === 'contribution') {
+      after = await credit(tx, { ...base, kind: 'credit', refundId: null });
+    } else {
+      after = await debitIfCovered(tx, { ...base, kind: 'correction' });
+      if (after === null) fail('INVALID_INPUT', '冲正金额超过账户可用余额，余额不能为负', 'amountFen');
+    }
+    await tx.query('UPDATE account_credits SET balance_after_fen = $2 WHERE credit_id = $1', [input.creditId, after]);
+    await audit(tx, now, 'operator', 'creditAccount', `person:${person.person_id}`, {
+      creditId: input.creditId,
+      kind: input.kind,
+      amountFen: input.amountFen,
+    });
+    return { balanceFen: Number(after) };
+  });
 }
 
 export type PolicyPatch = { scope: string } & PolicyOverride;

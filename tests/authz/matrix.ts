@@ -333,6 +333,12 @@ export const MATRIX: Row[] = [
     event: (w) => ({ persons: [{ idNumber: makeIdNumber('650100', '1966-06-06', (w.next() % 400) * 2 + 1), name: '同步者', insuranceType: 'resident', status: 'active', poolingRegion: '650100' }] }),
     expect: operatorRow(),
   },
+  {
+    fn: 'creditAccount',
+    what: "a contribution to the sharer's account",
+    event: (w) => ({ creditId: `AZC-${w.next()}`, idNumber: w.persons.sharer.idNumber, amountFen: 1, kind: 'contribution' }),
+    expect: operatorRow(),
+  },
   { fn: 'setPolicy', what: 'a policy of another province', event: () => ({ scope: '65', maxRelatives: 8 }), expect: operatorRow() },
   { fn: 'createInstitution', what: 'a new institution', event: (w) => ({ code: `AZNEW${w.next()}`, name: '新医院', kind: 'hospital' }), expect: operatorRow() },
   { fn: 'createStaff', what: 'a new staff member', event: (w) => ({ username: `az.staff${w.next()}`, name: '新员工', role: 'agent' }), expect: operatorRow() },

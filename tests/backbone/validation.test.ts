@@ -213,6 +213,10 @@ const SPECS: Record<string, FunctionSpec> = {
     fields: { staffId: optionalId, personIdNumber: { ...idNumber, optional: true }, cursor, limit },
     more: [{ what: 'a cursor without its seal', event: { cursor: Buffer.from('["2026-01-01T00:00:00.000Z","x"]').toString('base64url') }, field: 'cursor' }],
   },
+  creditAccount: {
+    valid: { creditId: 'V-C1', idNumber: UNKNOWN_ID, amountFen: 100, kind: 'contribution' },
+    fields: { creditId: serial, idNumber, amountFen: amount, kind: enumOf('refund', 'CONTRIBUTION') },
+  },
   upsertPersons: {
     valid: { persons: [VALID_PERSON] },
     fields: {

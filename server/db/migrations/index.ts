@@ -3,6 +3,7 @@ import settleFunction from './0002_settle_function';
 import trust from './0003_trust';
 import staff from './0004_staff';
 import abuse from './0009_abuse';
+import registry from './0010_registry';
 
 /**
  * Versioned migrations, applied in order at start. Never edit one that has shipped: add another.
@@ -15,4 +16,5 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 3, name: 'trust', sql: trust },
   { version: 4, name: 'staff', sql: staff },
   { version: 9, name: 'abuse', sql: abuse },
+  { version: 10, name: 'registry', sql: registry },
 ];
