@@ -10,6 +10,7 @@ import { audit } from '../store/audit';
 import type { Queryable } from '../db/port';
 import { credit, debitIfCovered } from '../store/ledger';
 import { findPersonByIdNumber, idDigest } from '../store/persons';
+import { regionOfInstitutionCode } from './clearing';
 import { refreshPayability } from './payabilityWatch';
 
 export interface PersonInput {
@@ -202,10 +203,11 @@ export async function createInstitution(
   const now = app.clock.now();
   await app.db.transaction(async (tx) => {
     await tx.query(
-      `INSERT INTO institutions (code, name, kind, key_digest, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
+      `INSERT INTO institutions (code, name, kind, key_digest, created_at, updated_at, region) VALUES ($1, $2, $3, $4, $5, $5, $6)
        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, key_digest = EXCLUDED.key_digest,
-         updated_at = EXCLUDED.updated_at`,
-      [input.code, input.name, input.kind, digestOf(app.keys.digest, 'institution-key', secret), now],
+         updated_at = EXCLUDED.updated_at, region = EXCLUDED.region`,
+      // The province it clears under (SPEC 2.11): the division code inside a national institution code.
+      [input.code, input.name, input.kind, digestOf(app.keys.digest, 'institution-key', secret), now, regionOfInstitutionCode(input.code)],
     );
     await audit(tx, now, 'operator', 'createInstitution', `institution:${input.code}`, { name: input.name, kind: input.kind });
   });

@@ -2,6 +2,7 @@ import init from './0001_init';
 import settleFunction from './0002_settle_function';
 import trust from './0003_trust';
 import staff from './0004_staff';
+import clearing from './0006_clearing';
 import abuse from './0009_abuse';
 import registry from './0010_registry';
 
@@ -15,6 +16,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 2, name: 'settle_function', sql: settleFunction },
   { version: 3, name: 'trust', sql: trust },
   { version: 4, name: 'staff', sql: staff },
+  { version: 6, name: 'clearing', sql: clearing },
   { version: 9, name: 'abuse', sql: abuse },
   { version: 10, name: 'registry', sql: registry },
 ];
