@@ -10,6 +10,7 @@ import { audit } from '../store/audit';
 import { credit, debit } from '../store/ledger';
 import { idDigest } from '../store/persons';
 import { refreshPayability } from './payabilityWatch';
+import { endBindingsOnRegistryChanges } from './registryChanges';
 
 export interface PersonInput {
   idNumber: string;
@@ -45,6 +46,7 @@ export async function upsertPersons(app: App, input: { persons: PersonInput[] })
 
   const now = app.clock.now();
   await app.db.transaction(async (tx) => {
+    await endBindingsOnRegistryChanges(app, tx, now, rows); // SPEC 2.1: insurance ended or moved → its bindings end (registryChanges.ts)
     const personIds: string[] = [];
     for (const row of rows) {
       const upserted = await tx.query<{ person_id: string }>(
