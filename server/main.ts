@@ -9,10 +9,7 @@ import { DEMO_GUIDE, DEMO_INSTITUTIONS, DEMO_STAFF } from './demo/cast';
 import { demoInstitutionKey, demoTotpNow, isRegistryEmpty, seedDemo, seedDemoStaff } from './demo/seed';
 import { loadCloudFunctions } from './gateway/functions';
 import { buildGateway, H5_DIR, STAFF_DIR } from './gateway/server';
-import { pruneRateLimits } from './store/rateLimits';
-import { expireDue } from './usecases/payabilityWatch';
-import { shanghaiToday } from '../src/rules/age';
-import { startNoticeWorker } from './workers/notices';
+import { startScheduler } from './workers/scheduler';
 
 function databaseUnreachable(why: string): string {
   return `failed to start: the database of DATABASE_URL (${describeHosts(process.env.DATABASE_URL ?? '')}) cannot be reached: ${why}`;
@@ -54,26 +51,17 @@ async function main(): Promise<void> {
   }
   // The demo staff (development only), also in a database seeded before staff existed.
   if (config.demoData && config.appEnv === 'development') await seedDemoStaff(app);
-  await pruneRateLimits(app);
-  // Old rate-limit windows are dropped hourly, off the request path.
-  setInterval(() => void pruneRateLimits(app).catch(() => undefined), 3600_000).unref();
-  // Bindings whose end date has come are marked expired and both sides told, at start and every
-  // ten minutes (settlement and every view already go by the date itself). Two gateways may
-  // both run it: each row is claimed by one UPDATE, so nobody is told twice.
-  const expire = () => {
-    const now = app.clock.now();
-    return app.db.transaction((tx) => expireDue(tx, now, shanghaiToday(now), 'true', []));
-  };
-  await expire();
-  setInterval(() => void expire().catch((error: unknown) => app.log.error({ err: String(error) }, 'expiring bindings failed')), 600_000).unref();
   process.on('unhandledRejection', (reason) => {
     app.log.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection');
   });
   const functions = await loadCloudFunctions();
   const server = await buildGateway(app, functions);
   await server.listen({ port: config.port, host: '127.0.0.1' });
-  // Notices leave the outbox once the gateway serves (SPEC 2.8).
-  const stopNotices = startNoticeWorker(app);
+  // All periodic work runs under one scheduler once the gateway serves: expiring bindings and
+  // their notices (SPEC 2.1), the notice worker's rounds (2.8), pruning old rate-limit windows
+  // and run records. Its first look at the clock runs every job whose current slot no gateway
+  // has run yet, so bindings due to expire are expired at start as before.
+  const stopScheduler = startScheduler(app);
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
@@ -105,7 +93,7 @@ async function main(): Promise<void> {
   const stop = () => {
     stopping ??= (async () => {
       await server.close();
-      await stopNotices();
+      await stopScheduler();
       await app.db.close();
       process.exit(0);
     })();

@@ -15,6 +15,9 @@ import type { PersonRow } from './persons';
 export type { BindingStatus };
 
 export type EndedBy = 'sharer' | 'relative' | 'operator' | 'staff' | 'system';
+/** Why the system ended a binding by itself (SPEC 2.1): a registry change, or its end date. */
+export type AutoEndReason = 'insurance_ended' | 'region_moved';
+export type EndedReason = AutoEndReason | 'end_date';
 
 export interface BindingRow {
   binding_id: string;
@@ -25,6 +28,7 @@ export interface BindingRow {
   created_at: Date;
   ended_at: Date | null;
   ended_by: EndedBy | null;
+  ended_reason: EndedReason | null;
   ends_on: string | null;
   can_pay: boolean | null;
   sharer_name: string;
@@ -53,6 +57,8 @@ export interface BindingView {
   createdAt: Date;
   endedAt?: Date;
   endedBy?: EndedBy;
+  /** Why it ended by itself: the insurance ended, moved region, or the end date came (SPEC 2.1). */
+  endedReason?: EndedReason;
   endsOn?: string;
   viewerRole: 'sharer' | 'relative';
   /** Whether the viewer may unbind it now (SPEC 2.1: a relative under the consent age may not). */
@@ -66,7 +72,7 @@ export interface BindingView {
 }
 
 const SELECT_BINDINGS = `
-  SELECT b.binding_id, b.sharer_id, b.relative_id, b.status, b.relationship, b.created_at, b.ended_at, b.ended_by,
+  SELECT b.binding_id, b.sharer_id, b.relative_id, b.status, b.relationship, b.created_at, b.ended_at, b.ended_by, b.ended_reason,
     b.ends_on::text AS ends_on, b.can_pay,
     s.name AS sharer_name, s.id_masked AS sharer_id_masked, s.insurance_type AS sharer_insurance_type,
     s.status AS sharer_status, s.pooling_region AS sharer_pooling_region, COALESCE(a.balance_fen, 0)::bigint AS sharer_balance_fen,
@@ -160,6 +166,7 @@ export function bindingView(
     createdAt: row.created_at,
     ...(row.ended_at ? { endedAt: row.ended_at } : {}),
     ...(row.ended_by ? { endedBy: row.ended_by } : {}),
+    ...(row.ended_reason ? { endedReason: row.ended_reason } : pay.status === 'expired' ? { endedReason: 'end_date' as const } : {}),
     ...(row.ends_on ? { endsOn: row.ends_on } : {}),
     viewerRole: viewerIsSharer ? 'sharer' : 'relative',
     canLeave: live && (viewerIsSharer || relativeMayLeave),

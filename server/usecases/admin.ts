@@ -12,6 +12,7 @@ import { credit, debitIfCovered } from '../store/ledger';
 import { findPersonByIdNumber, idDigest } from '../store/persons';
 import { regionOfInstitutionCode } from './clearing';
 import { refreshPayability } from './payabilityWatch';
+import { endBindingsOnRegistryChanges } from './registryChanges';
 
 export interface PersonInput {
   idNumber: string;
@@ -48,6 +49,7 @@ export async function upsertPersons(app: App, input: { persons: PersonInput[] })
 
   const now = app.clock.now();
   await app.db.transaction(async (tx) => {
+    await endBindingsOnRegistryChanges(app, tx, now, rows); // SPEC 2.1: insurance ended or moved → its bindings end (registryChanges.ts)
     const personIds: string[] = [];
     for (const row of rows) {
       const upserted = await tx.query<{ person_id: string }>(

@@ -18,7 +18,7 @@ import { fail, invalidInput } from '../errors';
 import { shanghaiMonthStart } from '../platform/time';
 import type { UserCaller } from '../runtime/caller';
 import { audit } from '../store/audit';
-import { bindingView, consentAge, queryBindingsWithPolicy, type BindingRow, type BindingView, type EndedBy } from '../store/bindings';
+import { bindingView, consentAge, queryBindingsWithPolicy, type AutoEndReason, type BindingRow, type BindingView, type EndedBy } from '../store/bindings';
 import { notify } from '../store/messages';
 import { loadPolicies } from '../store/policies';
 import type { Queryable } from '../db/port';
@@ -317,20 +317,31 @@ export async function declineBinding(
   return { binding: await loadView(app, binding.binding_id, person.person_id) };
 }
 
-/** Ends a live binding and tells the other side; used by both sides, by staff and by the system. */
+/**
+ * Ends a live binding and tells the other side; used by both sides, by staff and by the system.
+ * `auto`: the system ends it because a person's insurance changed (SPEC 2.1; by 'system'); the
+ * reason is stored and both sides are told why.
+ */
 export async function endBinding(
   tx: Queryable,
   now: Date,
   binding: Pick<OwnBinding, 'binding_id' | 'sharer_id' | 'relative_id' | 'relationship' | 'sharer_name' | 'relative_name'>,
   by: EndedBy,
+  auto?: { reason: AutoEndReason; changed: 'sharer' | 'relative' },
 ): Promise<boolean> {
   const updated = await tx.query(
-    `UPDATE bindings SET status = 'unbound', ended_at = $2, ended_by = $3
+    `UPDATE bindings SET status = 'unbound', ended_at = $2, ended_by = $3, ended_reason = $4
      WHERE binding_id = $1 AND status IN ('active', 'pending') RETURNING binding_id`,
-    [binding.binding_id, now, by],
+    [binding.binding_id, now, by, auto?.reason ?? null],
   );
   if (updated.length === 0) return false;
   const ref = { bindingId: binding.binding_id, relationship: binding.relationship, by };
+  if (auto) {
+    const told = { ...ref, reason: auto.reason, changed: auto.changed };
+    await notify(tx, now, { personId: binding.sharer_id }, 'binding_ended_automatically', { ...told, otherName: binding.relative_name, role: 'sharer' });
+    await notify(tx, now, { personId: binding.relative_id }, 'binding_ended_automatically', { ...told, otherName: binding.sharer_name, role: 'relative' });
+    return true;
+  }
   if (by !== 'sharer') await notify(tx, now, { personId: binding.sharer_id }, 'binding_ended', { ...ref, otherName: binding.relative_name, role: 'sharer' });
   if (by !== 'relative') await notify(tx, now, { personId: binding.relative_id }, 'binding_ended', { ...ref, otherName: binding.sharer_name, role: 'relative' });
   return true;

@@ -1,5 +1,6 @@
+import { shanghaiToday } from '../../src/rules/age';
 import { effectiveStatus, ruleBlocker } from '../../src/rules/payability';
-import type { Queryable, SqlParam } from '../db/port';
+import type { Db, Queryable, SqlParam } from '../db/port';
 import { shanghaiMonthStart } from '../platform/time';
 import { bindingFacts, queryBindingsWithPolicy, relativeFacts } from '../store/bindings';
 import { notify } from '../store/messages';
@@ -45,7 +46,7 @@ export async function expireDue(q: Queryable, now: Date, today: string, where: s
     sharer_name: string;
     relative_name: string;
   }>(
-    `UPDATE bindings b SET status = 'expired', ended_by = 'system',
+    `UPDATE bindings b SET status = 'expired', ended_by = 'system', ended_reason = 'end_date',
        ended_at = (b.ends_on::timestamp AT TIME ZONE 'Asia/Shanghai')
      FROM persons s, persons r
      WHERE s.person_id = b.sharer_id AND r.person_id = b.relative_id
@@ -60,4 +61,12 @@ export async function expireDue(q: Queryable, now: Date, today: string, where: s
     await notify(q, now, { personId: row.relative_id }, 'binding_expired', { ...ref, otherName: row.sharer_name, role: 'relative' });
   }
   return expired.length;
+}
+
+/**
+ * The scheduled expiry (server/workers/scheduler.ts): every live binding whose end date has
+ * come, in one transaction, with both sides told. Returns how many expired.
+ */
+export function expireAllDue(db: Db, now: Date): Promise<number> {
+  return db.transaction((tx) => expireDue(tx, now, shanghaiToday(now), 'true', []));
 }

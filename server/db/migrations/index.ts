@@ -3,6 +3,8 @@ import settleFunction from './0002_settle_function';
 import trust from './0003_trust';
 import staff from './0004_staff';
 import clearing from './0006_clearing';
+import scheduler from './0007_scheduler';
+import premium from './0008_premium';
 import abuse from './0009_abuse';
 import registry from './0010_registry';
 
@@ -17,6 +19,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 3, name: 'trust', sql: trust },
   { version: 4, name: 'staff', sql: staff },
   { version: 6, name: 'clearing', sql: clearing },
+  { version: 7, name: 'scheduler', sql: scheduler },
+  { version: 8, name: 'premium', sql: premium },
   { version: 9, name: 'abuse', sql: abuse },
   { version: 10, name: 'registry', sql: registry },
 ];
