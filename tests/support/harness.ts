@@ -80,23 +80,23 @@ export class Harness {
     db: Db,
     env: Record<string, string> = {},
     clock = new ManualClock(),
-    parts: { wechatPhone?: WechatPhoneResolver; faceCheck?: FaceCheckProvider; noticeChannels?: readonly NoticeChannel[] } = {},
+    parts: { wechatPhone?: WechatPhoneResolver; faceCheck?: FaceCheckProvider; noticeChannels?: readonly NoticeChannel[]; sms?: SmsSender } = {},
   ): Promise<Harness> {
-    const sms = new CapturingSms();
+    const capturing = new CapturingSms();
     const lines: string[] = [];
     const log = createLogger({ level: 'info', write: (line) => lines.push(line) });
     const wechatPhone = parts.wechatPhone ?? new DevWechatPhoneResolver();
     const app = await createApp(loadConfig({ ...TEST_ENV, ...env }), {
       db,
       clock,
-      sms,
+      sms: parts.sms ?? capturing,
       wechatPhone,
       log,
       faceCheck: parts.faceCheck ?? new DevFaceCheckProvider(),
       noticeChannels: parts.noticeChannels ?? [],
     });
     functions ??= loadCloudFunctions();
-    return new Harness(app, clock, sms, await functions, lines);
+    return new Harness(app, clock, capturing, await functions, lines);
   }
 
   /** Calls a cloud function exactly as the gateway does (`clientAddress`: the client's address the gateway saw). */
