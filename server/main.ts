@@ -16,17 +16,18 @@ import { startNoticeWorker } from './workers/notices';
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = loadConfig();
-  if (!existsSync(path.join(H5_DIR, 'index.html')) && process.env.SKIP_H5_BUILD !== '1') {
+  if (!existsSync(path.join(H5_DIR, 'index.html')) && !config.skipH5Build) {
     console.log('H5 app not built yet: running `npm run build:h5` (first start only)…');
     const build = spawnSync('npm', ['run', 'build:h5'], { stdio: 'inherit', cwd: path.resolve(__dirname, '..') });
     if (build.status !== 0) throw new Error('the H5 build failed');
   }
-  if (!existsSync(path.join(STAFF_DIR, 'index.html')) && process.env.SKIP_STAFF_BUILD !== '1') {
+  if (!existsSync(path.join(STAFF_DIR, 'index.html')) && !config.skipStaffBuild) {
     console.log('staff console not built yet: running `npm run build:staff` (first start only)…');
     const build = spawnSync('npm', ['run', 'build:staff'], { stdio: 'inherit', cwd: path.resolve(__dirname, '..') });
     if (build.status !== 0) throw new Error('the staff console build failed');
   }
-  const app = await createApp(config);
+  // Development migrates at start; production only checks: there `npm run migrate` is a deploy step.
+  const app = await createApp(config, { schema: config.appEnv === 'development' ? 'migrate' : 'check' });
   if (config.demoData && (await isRegistryEmpty(app))) {
     await seedDemo(app);
     console.log('demo data loaded');
