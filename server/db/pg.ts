@@ -29,7 +29,7 @@ async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
-/** As a named prepared statement where it can be one (./statements.ts) and `prepare` is on. */
+/** As a named prepared statement where it can be one (./statements.ts). */
 function run(client: pg.Pool | pg.PoolClient, sql: string, params: readonly SqlParam[], prepare: boolean) {
   const name = prepare ? statementName(sql) : undefined;
   return client.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
@@ -57,12 +57,11 @@ function wrapPool(pool: pg.Pool, prepare: boolean): Queryable {
 }
 
 /**
- * A PostgreSQL server (or a PostgreSQL-compatible distributed engine) through a `pg` pool.
- * `prepare: false` (default true) sends every statement unnamed, parsed and planned on every
- * call as before plan caching; only the benchmarks use it, to show what preparing is worth.
+ * A PostgreSQL server (or a PostgreSQL-compatible distributed engine) through a `pg` pool of
+ * `poolSize` connections (DB_POOL_SIZE, server/config.ts).
  */
-export function openPg(connectionString: string, poolSize = 16, options: { prepare?: boolean } = {}): Db & { pool: pg.Pool } {
-  const prepare = options.prepare ?? true;
+export function openPg(connectionString: string, poolSize = 16): Db & { pool: pg.Pool } {
+  const prepare = true;
   const pool = new pg.Pool({ connectionString, max: poolSize });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => undefined);
