@@ -32,7 +32,7 @@ export function defaultApp(): Promise<App> {
 }
 
 async function open(): Promise<App> {
-  const config = loadConfig(process.env, 'cloudFunction');
+  const config = loadConfig(undefined, 'cloudFunction');
   if (!config.databaseUrl) throw new DatabaseNotConfigured();
   try {
     return await createApp(config, { schema: 'check' });
