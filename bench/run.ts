@@ -31,7 +31,7 @@ const GROUP_HELP: Record<Group, string> = {
   experiments: 'faster settlement variants in bench/experiments, measured like settle (not in the default run)',
 };
 
-const OBSOLETE = [/_at_rate_/, /^settle_pg_background_cpu$/, /^exp_merged/, /^exp_(usecase|cte|single)_prepared_/];
+const OBSOLETE = [/_at_rate_/, /^settle_pg_background_cpu$/, /^exp_merged/, /^exp_(usecase|cte|single)_prepared_/, /^exp_usecase(_pglite)?_unprepared_/];
 
 /** Targets from the issue, for the table. */
 const TARGETS: Record<string, { op: '>=' | '<=' | '=='; value: number }> = {

@@ -85,11 +85,38 @@ export interface HttpSettings {
   checkIntervalMs: number;
 }
 
-export interface Config {
-  appEnv: 'development' | 'production';
-  port: number;
+/** Where the data lives: all that `npm run migrate` (scripts/migrate.ts) needs. */
+export interface DatabaseConfig {
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Connections of the PostgreSQL pool (DB_POOL_SIZE, 1–100): 16 in the gateway, 2 in a cloud function. */
+  dbPoolSize: number;
+}
+
+/** WeChat's server API and the SMS relay; each unset in development means "simulated" (server/app.ts). */
+export interface OutsideConfig {
+  wechatAppId: string | undefined;
+  wechatSecret: string | undefined;
+  /** A relay in front of api.weixin.qq.com. */
+  wechatApiBase: string;
+  wechatNoticeTemplateId: string | undefined;
+  /** The subscribe template's field mapping (server/platform/noticeChannels.ts); unset: the default one. */
+  wechatNoticeFields: string | undefined;
+  /** developer, trial or formal (checked where the channel is built). */
+  wechatMiniprogramState: string;
+  smsGatewayUrl: string | undefined;
+  smsGatewaySecret: string | undefined;
+}
+
+export interface Config extends DatabaseConfig {
+  appEnv: 'development' | 'production';
+  port: number;
+  /** pino's level (LOG_LEVEL). */
+  logLevel: string;
+  outside: OutsideConfig;
+  /** `npm start` builds the H5 app / staff console when missing unless SKIP_H5_BUILD / SKIP_STAFF_BUILD is 1. */
+  skipH5Build: boolean;
+  skipStaffBuild: boolean;
   adminKey: string | undefined;
   sessionSecret: string | undefined;
   idDigestKey: string | undefined;
@@ -124,7 +151,22 @@ function text(env: Env, name: string): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
-export function loadConfig(env: Env = process.env): Config {
+/** Where a process runs: the gateway (`npm start`) or one cloud function instance (its own small pool). */
+export type Runtime = 'gateway' | 'cloudFunction';
+
+const POOL_DEFAULT: Record<Runtime, number> = { gateway: 16, cloudFunction: 2 };
+
+/** The database part of the configuration alone (scripts/migrate.ts: no secrets needed to migrate). */
+export function loadDatabaseConfig(env: Env = process.env, runtime: Runtime = 'gateway'): DatabaseConfig {
+  return {
+    databaseUrl: text(env, 'DATABASE_URL'),
+    dataDir: text(env, 'DATA_DIR') ?? '.data/pglite',
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', POOL_DEFAULT[runtime], 1, 100),
+  };
+}
+
+/** Every environment variable the product reads is read here (tests and benchmarks read their own). */
+export function loadConfig(env: Env = process.env, runtime: Runtime = 'gateway'): Config {
   // No default: a forgotten APP_ENV must not turn a production server into a development one
   // that answers devCode to anyone (SPEC 2.13, 3.1).
   const appEnv = text(env, 'APP_ENV');
@@ -137,8 +179,20 @@ export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     appEnv,
     port: integer(env, 'PORT', 3000, 0, 65535),
-    databaseUrl: text(env, 'DATABASE_URL'),
-    dataDir: text(env, 'DATA_DIR') ?? '.data/pglite',
+    ...loadDatabaseConfig(env, runtime),
+    logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    outside: {
+      wechatAppId: text(env, 'WECHAT_APPID'),
+      wechatSecret: text(env, 'WECHAT_SECRET'),
+      wechatApiBase: text(env, 'WECHAT_API_BASE') ?? 'https://api.weixin.qq.com',
+      wechatNoticeTemplateId: text(env, 'WECHAT_NOTICE_TEMPLATE_ID'),
+      wechatNoticeFields: text(env, 'WECHAT_NOTICE_FIELDS'),
+      wechatMiniprogramState: text(env, 'WECHAT_MINIPROGRAM_STATE') ?? 'formal',
+      smsGatewayUrl: text(env, 'SMS_GATEWAY_URL'),
+      smsGatewaySecret: text(env, 'SMS_GATEWAY_SECRET'),
+    },
+    skipH5Build: env.SKIP_H5_BUILD === '1',
+    skipStaffBuild: env.SKIP_STAFF_BUILD === '1',
     adminKey: text(env, 'ADMIN_KEY'),
     sessionSecret: text(env, 'SESSION_SECRET'),
     idDigestKey: text(env, 'ID_DIGEST_KEY'),

@@ -30,19 +30,20 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // Before any build or database: production on PGlite only when asked for (SPEC 3.1).
   checkDatabaseChoice(config);
-  if (!existsSync(path.join(H5_DIR, 'index.html')) && process.env.SKIP_H5_BUILD !== '1') {
+  if (!existsSync(path.join(H5_DIR, 'index.html')) && !config.skipH5Build) {
     console.log('H5 app not built yet: running `npm run build:h5` (first start only)…');
     const build = spawnSync('npm', ['run', 'build:h5'], { stdio: 'inherit', cwd: path.resolve(__dirname, '..') });
     if (build.status !== 0) throw new Error('the H5 build failed');
   }
-  if (!existsSync(path.join(STAFF_DIR, 'index.html')) && process.env.SKIP_STAFF_BUILD !== '1') {
+  if (!existsSync(path.join(STAFF_DIR, 'index.html')) && !config.skipStaffBuild) {
     console.log('staff console not built yet: running `npm run build:staff` (first start only)…');
     const build = spawnSync('npm', ['run', 'build:staff'], { stdio: 'inherit', cwd: path.resolve(__dirname, '..') });
     if (build.status !== 0) throw new Error('the staff console build failed');
   }
   // A database that refuses or never answers ends the start with a message, not a hang (SPEC 2.13).
   const watchdog = startupWatchdog(config);
-  const app = await createApp(config);
+  // Development migrates at start; production only checks: there `npm run migrate` is a deploy step.
+  const app = await createApp(config, { schema: config.appEnv === 'development' ? 'migrate' : 'check' });
   // It answered; from here each statement has its own timeouts (DB_*_TIMEOUT_MS).
   clearTimeout(watchdog);
   if (config.demoData && (await isRegistryEmpty(app))) {

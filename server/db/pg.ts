@@ -86,9 +86,9 @@ async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
-/** As a named prepared statement where it can be one (./statements.ts) and `prepare` is on. */
-function run(client: pg.PoolClient, sql: string, params: readonly SqlParam[], prepare: boolean) {
-  const name = prepare ? statementName(sql) : undefined;
+/** As a named prepared statement where it can be one (./statements.ts). */
+function run(client: pg.PoolClient, sql: string, params: readonly SqlParam[]) {
+  const name = statementName(sql);
   return client.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
 }
 
@@ -102,15 +102,12 @@ function notPrimary(): Error {
  * the next one that answers (and, with target_session_attrs=read-write, is not in recovery).
  * Losing the database never crashes the process: every client has an error listener, and an
  * unreachable database is a DatabaseUnavailable (UNAVAILABLE) within the timeouts.
- * `prepare: false` (default true) sends every statement unnamed, parsed and planned on every
- * call as before plan caching; only the benchmarks use it, to show what preparing is worth.
  */
 export function openPg(
   connectionString: string,
   poolSize = 16,
-  options: { prepare?: boolean; timeouts?: Partial<PgTimeouts> } = {},
+  options: { timeouts?: Partial<PgTimeouts> } = {},
 ): Db & { pool: pg.Pool } {
-  const prepare = options.prepare ?? true;
   const timeouts = { ...DEFAULT_PG_TIMEOUTS, ...options.timeouts };
   const { urls, readWrite } = parseDatabaseUrl(connectionString);
   /** Clients whose connection reported an error: never given back to the pool. */
@@ -174,7 +171,7 @@ export function openPg(
     return {
       async query<R>(sql: string, params: readonly SqlParam[] = []) {
         try {
-          return (await run(client, sql, params, prepare)).rows as R[];
+          return (await run(client, sql, params)).rows as R[];
         } catch (error) {
           throw classify(error, host);
         }
@@ -191,7 +188,7 @@ export function openPg(
       const { client, host } = await acquire();
       let broken = false;
       try {
-        return (await run(client, sql, params, prepare)).rows as R[];
+        return (await run(client, sql, params)).rows as R[];
       } catch (error) {
         broken = isUnreachable(error);
         throw classify(error, host);

@@ -3,6 +3,7 @@ import type { Relationship } from '../../src/rules/relationship';
 import type { App } from '../app';
 import type { SqlParam } from '../db/port';
 import { fail, invalidInput } from '../errors';
+import { badCursor, instantAndId, openCursor, sealCursor } from '../platform/cursor';
 import { shanghaiDayStart, shanghaiNextDayStart } from '../platform/time';
 import type { UserCaller } from '../runtime/caller';
 import { requireVerifiedPerson } from './bindings';
@@ -56,30 +57,15 @@ interface Cursor {
   total: bigint;
 }
 
-function encodeCursor(row: RecordRow, total: bigint): string {
-  return Buffer.from(JSON.stringify([row.created_at.toISOString(), row.settlement_id, total.toString()])).toString('base64url');
+function encodeCursor(app: App, row: RecordRow, total: bigint): string {
+  return sealCursor(app.keys, 'records', [row.created_at.toISOString(), row.settlement_id, total.toString()]);
 }
 
-function decodeCursor(cursor: string): Cursor {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 3 && value.every((part) => typeof part === 'string')) {
-      const [at, id, total] = value as [string, string, string];
-      const date = new Date(at);
-      const year = date.getUTCFullYear();
-      // The cursor comes back from the client: every part is checked before it reaches SQL or the answer.
-      if (
-        !Number.isNaN(date.getTime()) && year >= 1900 && year <= 9999 &&
-        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) &&
-        /^[0-9]{1,16}$/.test(total) && BigInt(total) <= BigInt(Number.MAX_SAFE_INTEGER)
-      ) {
-        return { at: date, id, total: BigInt(total) };
-      }
-    }
-  } catch {
-    // fall through
-  }
-  return invalidInput('cursor', 'cursor：分页游标无效，请从第一页重新加载');
+function decodeCursor(app: App, cursor: string): Cursor {
+  const [at, id, total] = openCursor(app.keys, 'records', cursor, 3) as [string, string, string];
+  const position = instantAndId(at, id);
+  if (!/^[0-9]{1,16}$/.test(total) || BigInt(total) > BigInt(Number.MAX_SAFE_INTEGER)) return badCursor();
+  return { ...position, total: BigInt(total) };
 }
 
 /**
@@ -115,7 +101,7 @@ export async function listRecords(
   if (input.from) add((n) => `s.created_at >= ${n}`, shanghaiDayStart(input.from));
   if (input.to) add((n) => `s.created_at < ${n}`, shanghaiNextDayStart(input.to));
 
-  const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
+  const cursor = input.cursor ? decodeCursor(app, input.cursor) : undefined;
   const total =
     cursor?.total ??
     (
@@ -163,7 +149,7 @@ export async function listRecords(
       sharer: { name: role === 'sharer' ? row.sharer_name : maskName(row.sharer_name), idNumberMasked: row.sharer_id_masked },
       relative: { name: row.relative_name, idNumberMasked: row.relative_id_masked },
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last, total) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(app, last, total) : null,
     totalFen: total,
   };
 }
