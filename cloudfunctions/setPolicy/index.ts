@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isPolicyScope, POLICY_LIMITS } from '../../src/rules/policy';
+import { isPolicyScope, isPremiumWindow, POLICY_LIMITS, PREMIUM_LIMITS } from '../../src/rules/policy';
 import { defineCloudFunction } from '../../server/runtime/define';
 import { setPolicy } from '../../server/usecases/admin';
 
@@ -17,6 +17,16 @@ export const main = defineCloudFunction({
       .min(POLICY_LIMITS.consentFromAge.min, '不能为负')
       .max(POLICY_LIMITS.consentFromAge.max, '年龄过大')
       .nullable()
+      .optional(),
+    premiumWindow: z
+      .string({ message: 'premiumWindow 应为 MM-DD..MM-DD' })
+      .refine(isPremiumWindow, 'premiumWindow 应为 MM-DD..MM-DD，如 09-01..12-31（日期须真实存在，不能为 02-29）')
+      .optional(),
+    residentPremiumFen: z
+      .number({ message: 'residentPremiumFen 应为整数（分）' })
+      .int('应为整数（分）')
+      .min(PREMIUM_LIMITS.residentPremiumFen.min, '至少为1分')
+      .max(PREMIUM_LIMITS.residentPremiumFen.max, '最多为100,000,000分')
       .optional(),
   }),
   run: ({ app }, event) => setPolicy(app, event),

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { shanghaiToday } from '../../src/rules/age';
 import { parseIdNumber } from '../../src/rules/idNumber';
 import { maskIdNumber } from '../../src/rules/mask';
-import { resolvePolicy, provinceOfPolicyScope, type Policy, type PolicyOverride } from '../../src/rules/policy';
+import { resolvePolicy, resolvePremiumPolicy, provinceOfPolicyScope, type Policy, type PolicyOverride, type PremiumPolicy } from '../../src/rules/policy';
 import type { App } from '../app';
 import { fail } from '../errors';
 import { digestOf } from '../platform/keys';
@@ -171,7 +171,10 @@ export async function creditAccount(app: App, input: CreditInput): Promise<{ bal
 
 export type PolicyPatch = { scope: string } & PolicyOverride;
 
-export async function setPolicy(app: App, input: PolicyPatch): Promise<{ policy: Policy & { scope: string; overrides: PolicyOverride } }> {
+export async function setPolicy(
+  app: App,
+  input: PolicyPatch,
+): Promise<{ policy: Policy & PremiumPolicy & { scope: string; overrides: PolicyOverride } }> {
   const { scope, ...patch } = input;
   const now = app.clock.now();
   const settings = await app.db.transaction(async (tx) => {
@@ -193,8 +196,10 @@ export async function setPolicy(app: App, input: PolicyPatch): Promise<{ policy:
       ? settings
       : ((await app.db.query<{ settings: PolicyOverride }>('SELECT settings FROM region_policies WHERE scope = $1', [province]))[0]
           ?.settings ?? null);
-  const effective = resolvePolicy(scope, { province: provinceSettings, region: scope === province ? null : settings });
-  return { policy: { scope, ...effective, overrides: settings } };
+  const layers = { province: provinceSettings, region: scope === province ? null : settings };
+  const effective = resolvePolicy(scope, layers);
+  // The 代缴 settings (SPEC 2.12) of the scope, resolved the same way.
+  return { policy: { scope, ...effective, ...resolvePremiumPolicy(layers), overrides: settings } };
 }
 
 export async function createInstitution(

@@ -254,6 +254,19 @@ export const MATRIX: Row[] = [
     expect: userRow({ unverified: 'NOT_VERIFIED', other: 'NOT_FOUND', relative: 'ok', sharer: 'ok' }),
   },
   {
+    fn: 'payPremium',
+    what: 'the relative\'s resident premium (for the sharer: a fresh relative of his in a region whose window is open all year)',
+    event: async (w, caller) => {
+      const year = Number(w.h.clock.now().toISOString().slice(0, 4)) + 1;
+      if (caller !== 'sharer') return { bindingId: w.bindings.main, year };
+      await w.h.ok('setPolicy', { scope: '130900', premiumWindow: '01-01..12-31', residentPremiumFen: 100 }, w.h.adminKey);
+      const { bindingId } = await w.h.bind(w.users.sharer, await freshPerson(w, { region: '130900' }), 'sibling');
+      return { bindingId, year };
+    },
+    // Only the sharer pays (SPEC 2.12): the relative of the binding is FORBIDDEN, others do not see it.
+    expect: userRow({ unverified: 'NOT_VERIFIED', other: 'NOT_FOUND', relative: 'FORBIDDEN', sharer: 'ok' }),
+  },
+  {
     fn: 'listRecords',
     what: 'the records of the sharer–relative binding as its sharer',
     event: (w) => ({ role: 'sharer', bindingId: w.bindings.main }),
@@ -386,6 +399,7 @@ export const FOREIGN_OBJECTS: Array<{ object: string; parties: Caller[]; cases: 
       { fn: 'confirmBinding', event: (w) => ({ bindingId: w.bindings.other }) },
       { fn: 'declineBinding', event: (w) => ({ bindingId: w.bindings.other, notMyRelative: true }) },
       { fn: 'unbindRelative', event: (w) => ({ bindingId: w.bindings.other }) },
+      { fn: 'payPremium', event: (w) => ({ bindingId: w.bindings.other, year: 2027 }) },
       { fn: 'diagnose', event: (w) => ({ bindingId: w.bindings.other, amountFen: 1 }) },
       { fn: 'listRecords', event: (w) => ({ bindingId: w.bindings.other, role: 'sharer' }) },
       { fn: 'listRecords', event: (w) => ({ bindingId: w.bindings.other, role: 'relative' }) },

@@ -110,6 +110,10 @@ const SPECS: Record<string, FunctionSpec> = {
   addFamilyAccount: { valid: { name: '张三', idNumber: UNKNOWN_ID, relationship: 'parent' }, fields: { name: personName, idNumber, relationship } },
   confirmBinding: { valid: { bindingId: UUID }, fields: { bindingId: objectId } },
   unbindRelative: { valid: { bindingId: UUID }, fields: { bindingId: objectId } },
+  payPremium: {
+    valid: { bindingId: UUID, year: 2027 },
+    fields: { bindingId: objectId, year: { bad: [1999, 2101, 2027.5, -1, NaN, Infinity, '2027', '', null, true, {}, [2027], HUGE] } },
+  },
   removeFamilyAccount: { valid: { memberId: UUID }, fields: { memberId: objectId } },
   showFamilyCode: { valid: { memberId: UUID }, fields: { memberId: objectId } },
   listRecords: {
@@ -150,7 +154,10 @@ const SPECS: Record<string, FunctionSpec> = {
     },
   },
   setPolicy: {
-    valid: { scope: '13', relativeScope: 'near', sharingScope: 'province', maxRelatives: 8, allowPartial: false, consentFromAge: null },
+    valid: {
+      scope: '13', relativeScope: 'near', sharingScope: 'province', maxRelatives: 8, allowPartial: false, consentFromAge: null,
+      premiumWindow: '09-01..12-31', residentPremiumFen: 40_000,
+    },
     fields: {
       scope: { bad: text('', '1', '99', '130', '1301', '990100', 'ab', '13 ') },
       relativeScope: { ...enumOf('far'), optional: true },
@@ -158,6 +165,8 @@ const SPECS: Record<string, FunctionSpec> = {
       maxRelatives: { bad: [0, 21, -1, 1.5, NaN, '8', true, {}, [8]], optional: true },
       allowPartial: { bad: ['true', 1, 0, {}, [], 'yes'], optional: true },
       consentFromAge: { bad: [-1, 151, 1.5, NaN, Infinity, '16', true, {}, [16]], optional: true },
+      premiumWindow: { bad: text('', '13-01..12-31', '02-29..12-31', '09-31..12-31', '09-01-12-31', '9-1..12-31', '09-01..12-31..01-01'), optional: true },
+      residentPremiumFen: { bad: NOT_AMOUNT, optional: true },
     },
   },
   createStaff: {
