@@ -2,6 +2,7 @@ import init from './0001_init';
 import settleFunction from './0002_settle_function';
 import trust from './0003_trust';
 import staff from './0004_staff';
+import quota from './0005_quota';
 
 /**
  * Versioned migrations, applied in order at start. Never edit one that has shipped: add another.
@@ -13,4 +14,5 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 2, name: 'settle_function', sql: settleFunction },
   { version: 3, name: 'trust', sql: trust },
   { version: 4, name: 'staff', sql: staff },
+  { version: 5, name: 'quota', sql: quota },
 ];
