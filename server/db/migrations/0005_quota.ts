@@ -34,7 +34,9 @@ export default [
   /* sql */ `ALTER TABLE ledger_entries ADD COLUMN held_delta_fen bigint NOT NULL DEFAULT 0`,
   /* sql */ `ALTER TABLE ledger_entries ADD COLUMN binding_id uuid REFERENCES bindings (binding_id)`,
   /* sql */ `ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_check`,
-  /* sql */ `ALTER TABLE ledger_entries ADD CONSTRAINT ledger_entries_kind_delta CHECK (
+  // Same name as the constraint it replaces, so a later migration that widens the kinds again
+  // (代缴) drops it by the name it has always had.
+  /* sql */ `ALTER TABLE ledger_entries ADD CONSTRAINT ledger_entries_check CHECK (
   (kind IN ('opening', 'credit') AND delta_fen > 0 AND held_delta_fen = 0)
   OR (kind = 'refund' AND delta_fen > 0 AND held_delta_fen IN (0, delta_fen))
   OR (kind IN ('correction', 'self_pay') AND delta_fen < 0 AND held_delta_fen = 0)
@@ -46,7 +48,6 @@ export default [
   /* sql */ `CREATE INDEX ledger_entries_by_binding ON ledger_entries (binding_id, created_at) WHERE binding_id IS NOT NULL`,
 
   /* sql */ `ALTER TABLE settlements ADD COLUMN mulaid_source text CHECK (mulaid_source IN ('balance', 'quota'))`,
-  /* sql */ `ALTER TABLE settlements ADD CONSTRAINT settlements_mulaid_source CHECK ((mulaid_pay_fen > 0) = (mulaid_source IS NOT NULL))`,
 
   // The settlement's write with quotas (SPEC 2.2 steps 2–5): the function of migrations 0002 and
   // 0003 (read their notes: two statements, locks in key order, generic plans), now:

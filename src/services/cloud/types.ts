@@ -40,6 +40,8 @@ export interface PersonView {
   status: PersonStatus;
   poolingRegion: string;
   balanceFen?: number;
+  /** The balance less the quotas held for relatives (SPEC 2.11). */
+  freeBalanceFen?: number;
 }
 
 export interface MeData {
@@ -91,6 +93,9 @@ export interface Binding {
   spentFen: number;
   /** The same, this calendar month (Asia/Shanghai). */
   spentThisMonthFen: number;
+  /** The quota set aside for this relative (SPEC 2.11) and what is left of it; absent without a quota. */
+  quotaFen?: number;
+  quotaLeftFen?: number;
 }
 
 export interface PaymentRecord {
