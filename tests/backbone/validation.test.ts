@@ -90,6 +90,7 @@ const SPECS: Record<string, FunctionSpec> = {
       // Absent or false is UNDERTAKING_REQUIRED (a rule), not malformed: only other types are INVALID_INPUT.
       acceptUndertaking: flag,
       endsOn: { bad: text('', '2030-02-30', '2030/01/01', '20300101', '1899-12-31'), optional: true },
+      quotaFen: { ...amount, optional: true },
     },
     more: [
       { what: 'an end date today', event: { name: '张三', idNumber: UNKNOWN_ID, relationship: 'child', acceptUndertaking: true, endsOn: '2026-03-15' }, field: 'endsOn' },
@@ -110,6 +111,11 @@ const SPECS: Record<string, FunctionSpec> = {
   addFamilyAccount: { valid: { name: '张三', idNumber: UNKNOWN_ID, relationship: 'parent' }, fields: { name: personName, idNumber, relationship } },
   confirmBinding: { valid: { bindingId: UUID }, fields: { bindingId: objectId } },
   unbindRelative: { valid: { bindingId: UUID }, fields: { bindingId: objectId } },
+  setQuota: {
+    valid: { bindingId: UUID, amountFen: 1_000 },
+    // 0 is a quota (nothing left to pay from); the rest of NOT_AMOUNT is refused.
+    fields: { bindingId: objectId, amountFen: { bad: NOT_AMOUNT.filter((v) => v !== 0) } },
+  },
   removeFamilyAccount: { valid: { memberId: UUID }, fields: { memberId: objectId } },
   showFamilyCode: { valid: { memberId: UUID }, fields: { memberId: objectId } },
   listRecords: {
