@@ -7,7 +7,7 @@ import { SQLSTATE, sqlState } from '../db/port';
 import { AppError, fail } from '../errors';
 import { digestOf, sameSecret } from '../platform/keys';
 import { issueSessionToken, type CallerSource, type UserCaller } from '../runtime/caller';
-import { findPersonByIdNumber, getBalance, getPerson, type PersonRow } from '../store/persons';
+import { findPersonByIdNumber, getAccount, getPerson, type PersonRow } from '../store/persons';
 import { clientKey, countHit, hitRateLimit, peekHits, undoHit, type Hit } from '../store/rateLimits';
 import { FaceCheckUnavailableError } from '../platform/faceCheck';
 import { audit } from '../store/audit';
@@ -227,17 +227,19 @@ export interface PersonView {
   status: PersonRow['status'];
   poolingRegion: string;
   balanceFen?: bigint;
+  /** The balance less the quotas held for relatives (SPEC 2.11): what the person's own bills, relatives without a quota and new quotas may use. */
+  freeBalanceFen?: bigint;
 }
 
 export async function personView(app: App, person: PersonRow): Promise<PersonView> {
-  const balance = await getBalance(app.db, person.person_id);
+  const account = await getAccount(app.db, person.person_id);
   return {
     name: person.name,
     idNumberMasked: person.id_masked,
     insuranceType: person.insurance_type,
     status: person.status,
     poolingRegion: person.pooling_region,
-    ...(balance === null ? {} : { balanceFen: balance }),
+    ...(account === null ? {} : { balanceFen: account.balanceFen, freeBalanceFen: account.freeBalanceFen }),
   };
 }
 

@@ -65,8 +65,9 @@ export async function endBindingsOnRegistryChanges(app: App, tx: Queryable, now:
       [person.person_id],
     );
     for (const binding of live) {
-      const changed = binding.sharer_id === person.person_id ? 'sharer' : 'relative';
-      if (await endBinding(tx, now, binding, 'system', { reason, changed })) ended += 1;
+      const changed: 'sharer' | 'relative' = binding.sharer_id === person.person_id ? 'sharer' : 'relative';
+      const notice = { kind: 'binding_ended_automatically' as const, ref: { by: 'system' as const, reason, changed }, to: 'both' as const };
+      if ((await endBinding(tx, now, binding, 'system', { reason, notice })).ended) ended += 1;
     }
   }
   return ended;

@@ -19,6 +19,8 @@ export const NOTICE_KINDS = [
   'binding_ended_automatically',
   'mulaid_paid',
   'mulaid_refunded',
+  'quota_set',
+  'quota_released',
   'identity_linked',
   'identity_reclaimed',
   'identity_link_notice',
@@ -185,6 +187,26 @@ export function renderNotice(kind: NoticeKind, ref: NoticeRef): NoticeText {
         : {
             title: '共济支付已退回',
             body: `${ref.institution ?? '定点医药机构'}退回了${other(ref)}的账户为您支付的 ${amount(ref)}，已回到对方的个人账户。`,
+          };
+    case 'quota_set':
+      return ref.role === 'sharer'
+        ? {
+            title: '共济额度已设置',
+            body: `您为${other(ref)}（${relation(ref)}）设置的共济额度现为 ${amount(ref)}。额度内的金额仍在您的个人账户中，但已冻结，只能用于支付该亲属的医药费用；共济关系结束时，剩余额度会立即退回您的可用余额。`,
+          }
+        : {
+            title: '家庭共济额度有变化',
+            body: `${other(ref)}为您设置的共济额度现为 ${amount(ref)}，您就医时可在额度内使用（跨省也可以）。`,
+          };
+    case 'quota_released':
+      return ref.role === 'sharer'
+        ? {
+            title: '共济额度已退回',
+            body: `您与${other(ref)}（${relation(ref)}）的家庭共济关系已结束，剩余的共济额度 ${amount(ref)} 已退回您的个人账户可用余额。`,
+          }
+        : {
+            title: '共济额度已结束',
+            body: `您与${other(ref)}（${relation(ref)}）的家庭共济关系已结束，对方为您设置的共济额度（剩余 ${amount(ref)}）已退回对方，之后不再为您支付新的费用。`,
           };
     case 'identity_linked':
       return {

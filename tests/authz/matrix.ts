@@ -267,6 +267,12 @@ export const MATRIX: Row[] = [
     expect: userRow({ unverified: 'NOT_VERIFIED', other: 'NOT_FOUND', relative: 'FORBIDDEN', sharer: 'ok' }),
   },
   {
+    fn: 'setQuota',
+    what: 'the quota of the sharer–relative binding (SPEC 2.11): the sharer\'s money, so the sharer alone',
+    event: (w) => ({ bindingId: w.bindings.main, amountFen: 100 }),
+    expect: userRow({ unverified: 'NOT_VERIFIED', other: 'NOT_FOUND', relative: 'FORBIDDEN', sharer: 'ok' }),
+  },
+  {
     fn: 'listRecords',
     what: 'the records of the sharer–relative binding as its sharer',
     event: (w) => ({ role: 'sharer', bindingId: w.bindings.main }),
@@ -387,6 +393,7 @@ export const FOREIGN_OBJECTS: Array<{ object: string; parties: Caller[]; cases: 
       { fn: 'declineBinding', event: (w) => ({ bindingId: w.bindings.main }) },
       { fn: 'declineBinding', event: (w) => ({ bindingId: w.bindings.main, notMyRelative: true }) },
       { fn: 'unbindRelative', event: (w) => ({ bindingId: w.bindings.main }) },
+      { fn: 'setQuota', event: (w) => ({ bindingId: w.bindings.main, amountFen: 1 }) },
       { fn: 'diagnose', event: (w) => ({ bindingId: w.bindings.main }) },
       { fn: 'listRecords', event: (w) => ({ bindingId: w.bindings.main, role: 'sharer' }) },
       { fn: 'listRecords', event: (w) => ({ bindingId: w.bindings.main, role: 'relative' }) },
@@ -400,6 +407,7 @@ export const FOREIGN_OBJECTS: Array<{ object: string; parties: Caller[]; cases: 
       { fn: 'declineBinding', event: (w) => ({ bindingId: w.bindings.other, notMyRelative: true }) },
       { fn: 'unbindRelative', event: (w) => ({ bindingId: w.bindings.other }) },
       { fn: 'payPremium', event: (w) => ({ bindingId: w.bindings.other, year: 2027 }) },
+      { fn: 'setQuota', event: (w) => ({ bindingId: w.bindings.other, amountFen: 1 }) },
       { fn: 'diagnose', event: (w) => ({ bindingId: w.bindings.other, amountFen: 1 }) },
       { fn: 'listRecords', event: (w) => ({ bindingId: w.bindings.other, role: 'sharer' }) },
       { fn: 'listRecords', event: (w) => ({ bindingId: w.bindings.other, role: 'relative' }) },

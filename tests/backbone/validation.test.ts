@@ -90,6 +90,7 @@ const SPECS: Record<string, FunctionSpec> = {
       // Absent or false is UNDERTAKING_REQUIRED (a rule), not malformed: only other types are INVALID_INPUT.
       acceptUndertaking: flag,
       endsOn: { bad: text('', '2030-02-30', '2030/01/01', '20300101', '1899-12-31'), optional: true },
+      quotaFen: { ...amount, optional: true },
     },
     more: [
       { what: 'an end date today', event: { name: '张三', idNumber: UNKNOWN_ID, relationship: 'child', acceptUndertaking: true, endsOn: '2026-03-15' }, field: 'endsOn' },
@@ -113,6 +114,11 @@ const SPECS: Record<string, FunctionSpec> = {
   payPremium: {
     valid: { bindingId: UUID, year: 2027 },
     fields: { bindingId: objectId, year: { bad: [1999, 2101, 2027.5, -1, NaN, Infinity, '2027', '', null, true, {}, [2027], HUGE] } },
+  },
+  setQuota: {
+    valid: { bindingId: UUID, amountFen: 1_000 },
+    // 0 is a quota (nothing left to pay from); the rest of NOT_AMOUNT is refused.
+    fields: { bindingId: objectId, amountFen: { bad: NOT_AMOUNT.filter((v) => v !== 0) } },
   },
   removeFamilyAccount: { valid: { memberId: UUID }, fields: { memberId: objectId } },
   showFamilyCode: { valid: { memberId: UUID }, fields: { memberId: objectId } },
