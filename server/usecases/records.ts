@@ -73,7 +73,9 @@ function decodeCursor(app: App, cursor: string): Cursor {
 /**
  * SPEC 2.3: the mutual-aid payments from my account (role sharer) or made for me (role
  * relative), newest first, by cursor, with the total (net of refunds) of everything that
- * matches the filters, as of the first page. Unbound relatives' history is included.
+ * matches the filters, as of the first page. Unbound relatives' history is included. The
+ * 代缴 premiums paid from my account (sharer) or for me (relative) are records of kind
+ * `premium` in the same list (SPEC 2.12), merged by (paidAt, id) under the same cursor.
  */
 export async function listRecords(
   app: App,
