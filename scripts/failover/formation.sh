@@ -135,17 +135,16 @@ stop() {
 }
 
 # The primary node dies as a machine would: its postmaster and its pg_autoctl, SIGKILL.
-# Prints the name of the node killed and the moment of the kill (milliseconds since the epoch).
+# Prints the name of the node killed and when the kill was done (milliseconds since the epoch):
+# from then on nothing can commit there.
 kill_primary() {
   local dir=$1 name port
   source "$dir/formation.env"
   for name in node1 node2; do
     port=$([ "$name" = node1 ] && echo "$NODE1_PORT" || echo "$NODE2_PORT")
     if is f "$port" postgres "SELECT pg_is_in_recovery()"; then
-      local at
-      at=$(date +%s%3N)
       kill_node "$dir" "$name"
-      echo "$name $at"
+      echo "$name $(date +%s%3N)"
       return 0
     fi
   done
