@@ -2,6 +2,7 @@ import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -218,6 +219,26 @@ describe.skipIf(SKIP !== undefined)('failover of PostgreSQL under settlement loa
     }
     expect(lost).toBe(0);
 
+    // When pg_auto_failover reported the standby promoted (its monitor's events), to tell its
+    // share of the recovery from the gateway's.
+    let promotedAfterKill: number | null = null;
+    const monitor = new pg.Client({ connectionString: `postgres://autoctl_node@127.0.0.1:${env.MONITOR_PORT}/pg_auto_failover`, connectionTimeoutMillis: 5_000 });
+    try {
+      await monitor.connect();
+      const [row] = (
+        await monitor.query<{ ms: string | null }>(
+          `SELECT (extract(epoch FROM min(eventtime)) * 1000)::bigint::text AS ms FROM pgautofailover.event
+           WHERE nodename <> $1 AND reportedstate IN ('wait_primary', 'primary') AND eventtime > to_timestamp($2 / 1000.0)`,
+          [killed, killedAt],
+        )
+      ).rows;
+      if (row?.ms) promotedAfterKill = Number(((Number(row.ms) - killedAt) / 1000).toFixed(2));
+    } catch (error) {
+      console.log(`[failover] the monitor's events could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await monitor.end().catch(() => undefined);
+    }
+
     const figures = {
       measuredAt: new Date().toISOString(),
       setup: 'pg_auto_failover 2.0 (Debian bookworm postgresql-15-auto-failover): monitor + 2 PostgreSQL 15 nodes on one machine',
@@ -233,6 +254,8 @@ describe.skipIf(SKIP !== undefined)('failover of PostgreSQL under settlement loa
       appliedTwice: 0,
       retriedAfterUnavailable: bills.filter((b) => b.unavailable > 0).length,
       secondsFromKillToFirstSuccess: Number(((recoveredAt! - killedAt) / 1000).toFixed(2)),
+      secondsFromKillToPromotionReported: promotedAfterKill,
+      loadAverageAtEnd: Number(os.loadavg()[0]!.toFixed(1)),
       formationStartSeconds: own ? Number(formationSeconds.toFixed(1)) : null,
       testWallSeconds: Number(((Date.now() - startedAt) / 1000).toFixed(1)),
     };
