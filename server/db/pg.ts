@@ -18,7 +18,7 @@ function retryable(error: unknown): boolean {
  * away). server/config.ts reads them from DB_CONNECT_TIMEOUT_MS and the like.
  */
 export interface PgTimeouts {
-  /** A new connection (per host), and the wait for a free pooled one. */
+  /** A new connection (per host), and the wait for a free pooled one (0: none). */
   connectMs: number;
   /** The server cancels a statement that runs longer (`statement_timeout`). */
   statementMs: number;
@@ -30,11 +30,15 @@ export interface PgTimeouts {
   keepAliveMs: number;
 }
 
+/**
+ * Without `timeouts` (tests, benchmarks, scripts): no timeouts, as before SPEC 2.13. The
+ * server always passes the configuration's (server/app.ts, DB_*_TIMEOUT_MS). 0 = none.
+ */
 export const DEFAULT_PG_TIMEOUTS: PgTimeouts = {
-  connectMs: 2_000,
-  statementMs: 4_000,
-  queryMs: 4_500,
-  idleInTransactionMs: 10_000,
+  connectMs: 0,
+  statementMs: 0,
+  queryMs: 0,
+  idleInTransactionMs: 0,
   keepAliveMs: 10_000,
 };
 
@@ -117,9 +121,9 @@ export function openPg(
       connectionString: url,
       max: poolSize,
       connectionTimeoutMillis: timeouts.connectMs,
-      statement_timeout: timeouts.statementMs,
-      idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
-      query_timeout: timeouts.queryMs,
+      statement_timeout: timeouts.statementMs || undefined,
+      idle_in_transaction_session_timeout: timeouts.idleInTransactionMs || undefined,
+      query_timeout: timeouts.queryMs || undefined,
       keepAlive: true,
       keepAliveInitialDelayMillis: timeouts.keepAliveMs,
       // A new connection of a read-write target must be to a primary (a standby after a failover is not).
