@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(__dirname, 'results');
 const LATEST = path.join(RESULTS, 'latest.json');
 
-const GROUPS = ['settle', 'hot', 'pglite', 'http', 'records', 'startup', 'sizes', 'experiments'] as const;
+const GROUPS = ['settle', 'hot', 'pglite', 'http', 'records', 'clearing', 'startup', 'sizes', 'experiments'] as const;
 type Group = (typeof GROUPS)[number];
 
 const GROUP_HELP: Record<Group, string> = {
@@ -26,6 +26,7 @@ const GROUP_HELP: Record<Group, string> = {
   pglite: 'settlement use case on embedded PGlite (in memory)',
   http: 'gateway over HTTP with autocannon: bindRelative checks and listRecords pages (50 connections)',
   records: 'listRecords with 1 million settlements, deep cursor pages, EXPLAIN of the page query',
+  clearing: 'clearingStatement of a month with 1 million settlements, EXPLAIN of its query; what migration 0006 costs a settlement',
   startup: 'start-up of npm start (fresh and restart), cold require of a bundled cloud function',
   sizes: 'weapp main/total, H5 first load (gzip), bundled cloud functions',
   experiments: 'faster settlement variants in bench/experiments, measured like settle (not in the default run)',
@@ -44,6 +45,10 @@ const TARGETS: Record<string, { op: '>=' | '<=' | '=='; value: number }> = {
   records_http_p99_ms: { op: '<=', value: 10 },
   records_1m_deep_p99_ms: { op: '<=', value: 10 },
   settle_pg_ledger_mismatches: { op: '==', value: 0 },
+  clearing_1m_statement_p50_ms: { op: '<=', value: 5000 },
+  clearing_1m_close_ms: { op: '<=', value: 5000 },
+  clearing_1m_plan_uses_index: { op: '==', value: 1 },
+  clearing_settle_0006_ratio: { op: '>=', value: 0.95 },
 };
 
 function parseArgs(argv: string[]): { groups: Group[]; write: boolean } {
@@ -109,7 +114,7 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const failed: Group[] = [];
   await mkdir(RESULTS, { recursive: true });
-  const pgGroups: Group[] = ['settle', 'hot', 'http', 'records', 'experiments'];
+  const pgGroups: Group[] = ['settle', 'hot', 'http', 'records', 'clearing', 'experiments'];
   if (groups.some((g) => pgGroups.includes(g))) {
     log(`PostgreSQL ${await serverVersion()} ${JSON.stringify(await serverSettings())}`);
   }
@@ -150,6 +155,11 @@ async function main(): Promise<void> {
           const { benchRecordsDeep } = await import('./records-deep');
           const result = await benchRecordsDeep({ writePlan: write });
           Object.assign(figures, result.figures);
+          break;
+        }
+        case 'clearing': {
+          const { benchClearing } = await import('./clearing');
+          Object.assign(figures, (await benchClearing({ write })).figures);
           break;
         }
         case 'startup': {

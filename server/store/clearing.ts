@@ -13,7 +13,8 @@ export interface ClearingRow {
 /**
  * The month's mutual aid per pair of provinces, from the ledger's sources: the mutual-aid
  * payments made in [$1, $2) and the mutual-aid parts of the refunds made in [$1, $2), each
- * refund against the pair of the payment it returns (whatever month that payment was in).
+ * refund against the pair of the payment it returns (whatever month that payment was in: the
+ * refund carries that payment's sharer region, and a refund's institution is its payment's).
  * Both halves read only their covering indexes of migration 0006 (settlements_clearing,
  * refunds_clearing) and group by (sharer's province, institution) first, so the join with the
  * institutions meets thousands of groups, not a million rows.
@@ -25,8 +26,8 @@ WITH pay AS (
   WHERE s.mulaid_pay_fen > 0 AND s.created_at >= $1 AND s.created_at < $2
   GROUP BY 1, 2),
 back AS (
-  SELECT left(s.sharer_region, 2) AS from_province, s.institution_code, count(*) AS n, sum(r.to_mulaid_fen) AS fen
-  FROM refunds r JOIN settlements s ON s.settlement_id = r.settlement_id
+  SELECT left(r.sharer_region, 2) AS from_province, r.institution_code, count(*) AS n, sum(r.to_mulaid_fen) AS fen
+  FROM refunds r
   WHERE r.to_mulaid_fen > 0 AND r.created_at >= $1 AND r.created_at < $2
   GROUP BY 1, 2),
 both_halves AS (

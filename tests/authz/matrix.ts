@@ -361,6 +361,7 @@ export const MATRIX: Row[] = [
   { fn: 'setPolicy', what: 'a policy of another province', event: () => ({ scope: '65', maxRelatives: 8 }), expect: operatorRow() },
   { fn: 'createInstitution', what: 'a new institution', event: (w) => ({ code: `AZNEW${w.next()}`, name: '新医院', kind: 'hospital' }), expect: operatorRow() },
   { fn: 'createStaff', what: 'a new staff member', event: (w) => ({ username: `az.staff${w.next()}`, name: '新员工', role: 'agent' }), expect: operatorRow() },
+  { fn: 'clearingStatement', what: 'this month\'s clearing between provinces (SPEC 2.11)', event: () => ({ month: '2026-03' }), expect: operatorRow() },
 
   // Staff (SPEC 2.10).
   {

@@ -175,6 +175,12 @@ const SPECS: Record<string, FunctionSpec> = {
       residentPremiumFen: { bad: NOT_AMOUNT, optional: true },
     },
   },
+  clearingStatement: {
+    valid: { month: '2026-03' },
+    fields: { month: { bad: text('', '2026-3', '2026-13', '2026-00', '202603', '2026/03', '1999-12', '0000-01', '2026-03-01', ' 2026-03') } },
+    // The test clock is in March 2026: April has not begun.
+    more: [{ what: 'a month that has not begun', event: { month: '2026-04' }, field: 'month' }],
+  },
   createStaff: {
     valid: { username: 'desk.valid', name: '柜员', role: 'agent' },
     fields: {

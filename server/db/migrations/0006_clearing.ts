@@ -12,8 +12,10 @@
  * - `clearing_statements` + `clearing_statement_rows`: the stored statement of a closed month,
  *   claimed by the month's primary key (two callers at once store it once) and append-only
  *   afterwards (a trigger refuses changes, as for audit_events).
- * - Two covering partial indexes, so a month's statement reads only the index (an index-only
- *   range scan), never the wide settlement rows with their stored answers.
+ * - `refunds.sharer_region`: the same region, copied from the refunded settlement by a BEFORE
+ *   INSERT trigger on refunds (a refund counts against its payment's pair).
+ * - Two covering partial indexes, so a month's statement reads only the indexes (index-only
+ *   range scans), never the wide settlement rows with their stored answers.
  */
 const PROVINCES =
   "'11','12','13','14','15','21','22','23','31','32','33','34','35','36','37','41','42','43','44','45','46','50','51','52','53','54','61','62','63','64','65'";
@@ -34,13 +36,30 @@ $fn$`,
   FROM bindings b JOIN persons p ON p.person_id = b.sharer_id
   WHERE b.binding_id = s.binding_id AND s.mulaid_pay_fen > 0 AND s.sharer_region IS NULL`,
 
+  // A refund of mutual aid carries its payment's sharer region too (copied from the settlement it
+  // returns, by a trigger as well): a month's refunds are then read from their own index, with
+  // no join back to a million settlements, and on a sharded engine without a cross-shard lookup.
+  /* sql */ `ALTER TABLE refunds ADD COLUMN sharer_region text CHECK (sharer_region ~ '^[0-9]{6}$')`,
+  /* sql */ `
+CREATE FUNCTION refunds_stamp_sharer_region() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  NEW.sharer_region := (SELECT s.sharer_region FROM settlements s WHERE s.settlement_id = NEW.settlement_id);
+  RETURN NEW;
+END
+$fn$`,
+  /* sql */ `CREATE TRIGGER refunds_sharer_region BEFORE INSERT ON refunds
+  FOR EACH ROW WHEN (NEW.to_mulaid_fen > 0) EXECUTE FUNCTION refunds_stamp_sharer_region()`,
+  /* sql */ `UPDATE refunds r SET sharer_region = s.sharer_region FROM settlements s
+  WHERE s.settlement_id = r.settlement_id AND r.to_mulaid_fen > 0 AND r.sharer_region IS NULL`,
+
   /* sql */ `ALTER TABLE institutions ADD COLUMN region text CHECK (region ~ '^[0-9]{6}$')`,
   /* sql */ `UPDATE institutions SET region = substr(code, 2, 6)
   WHERE code ~ '^[HP][0-9]{11}$' AND substr(code, 2, 2) IN (${PROVINCES})`,
 
   /* sql */ `CREATE INDEX settlements_clearing ON settlements (created_at)
   INCLUDE (sharer_region, institution_code, mulaid_pay_fen) WHERE mulaid_pay_fen > 0`,
-  /* sql */ `CREATE INDEX refunds_clearing ON refunds (created_at) INCLUDE (settlement_id, to_mulaid_fen) WHERE to_mulaid_fen > 0`,
+  /* sql */ `CREATE INDEX refunds_clearing ON refunds (created_at)
+  INCLUDE (sharer_region, institution_code, to_mulaid_fen) WHERE to_mulaid_fen > 0`,
 
   /* sql */ `CREATE TABLE clearing_statements (
   month       text PRIMARY KEY CHECK (month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
