@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(__dirname, 'results');
 const LATEST = path.join(RESULTS, 'latest.json');
 
-const GROUPS = ['settle', 'hot', 'pglite', 'http', 'records', 'startup', 'sizes', 'experiments'] as const;
+const GROUPS = ['settle', 'hot', 'pglite', 'http', 'records', 'startup', 'sizes', 'h5', 'experiments'] as const;
 type Group = (typeof GROUPS)[number];
 
 const GROUP_HELP: Record<Group, string> = {
@@ -28,6 +28,7 @@ const GROUP_HELP: Record<Group, string> = {
   records: 'listRecords with 1 million settlements, deep cursor pages, EXPLAIN of the page query',
   startup: 'start-up of npm start (fresh and restart), cold require of a bundled cloud function',
   sizes: 'weapp main/total, H5 first load (gzip), bundled cloud functions',
+  h5: 'H5 in Chromium on a slow link (500 kbit/s, 400 ms RTT): cold login page usable, tap to page (needs dist/h5)',
   experiments: 'faster settlement variants in bench/experiments, measured like settle (not in the default run)',
 };
 
@@ -44,6 +45,8 @@ const TARGETS: Record<string, { op: '>=' | '<=' | '=='; value: number }> = {
   records_http_p99_ms: { op: '<=', value: 10 },
   records_1m_deep_p99_ms: { op: '<=', value: 10 },
   settle_pg_ledger_mismatches: { op: '==', value: 0 },
+  h5_slow3g_login_usable_ms: { op: '<=', value: 3000 },
+  h5_slow3g_tap_to_page_ms: { op: '<=', value: 1000 },
 };
 
 function parseArgs(argv: string[]): { groups: Group[]; write: boolean } {
@@ -162,6 +165,11 @@ async function main(): Promise<void> {
           const result = await benchSizes();
           Object.assign(figures, result.figures);
           notes.push(...result.notes);
+          break;
+        }
+        case 'h5': {
+          const { benchH5Network } = await import('./h5-network');
+          Object.assign(figures, await benchH5Network());
           break;
         }
         case 'experiments': {
