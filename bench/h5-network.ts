@@ -10,11 +10,13 @@
  * The figures go to bench/results/latest.json (through bench/run.ts) and to the
  * "H5 on a slow network" section of docs/PERFORMANCE.md.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { launchBrowser } from '../tests/e2e/support/browser';
-import { startGateway } from '../tests/e2e/support/gateway';
 import { log } from './lib/options';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -65,6 +67,45 @@ async function loginUsable(page: Page): Promise<number> {
     { polling: 20, timeout: 60_000 },
   );
   return Math.round((await handle.jsonValue()) as number);
+}
+
+/** `npm start`'s process on a fresh PGlite directory with the demo (a loaded machine may need minutes). */
+async function startGateway(): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+  if (!existsSync(path.join(ROOT, 'dist/h5/index.html'))) throw new Error('dist/h5 is missing: run `npm run build:h5` first (the bench builds nothing)');
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'yibao-h5bench-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, APP_ENV: 'development', PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '', DEMO_DATA: '1', SKIP_H5_BUILD: '1', SKIP_STAFF_BUILD: '1', SMS_COOLDOWN_SECONDS: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const baseUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the gateway did not listen within 5 minutes')), 300_000);
+      child.stdout?.on('data', () => {
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`the gateway exited with ${code} before listening`)));
+    });
+    return { baseUrl, stop };
+  } catch (error) {
+    await stop();
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${out}`);
+  }
 }
 
 export async function benchH5Network(): Promise<Record<string, number>> {
