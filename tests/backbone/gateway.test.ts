@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCloudFunctions } from '../../server/gateway/functions';
 import { BODY_LIMIT_BYTES, buildGateway } from '../../server/gateway/server';
 import { precompress } from '../../config/h5-delivery';
-import type { Harness, TestUser } from '../support/harness';
+import type { TestUser } from '../support/harness';
 import { CJK, useHarness } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -324,7 +324,7 @@ describe('the server process (server/main.ts)', () => {
   async function start(directory = dataDir): Promise<{ child: ChildProcess; base: string; output: () => string; ms: number }> {
     const { child, output, started } = spawnServer(directory);
     const port = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line within 90 s:\n${output()}`)), 90_000);
+      const timer = setTimeout(() => reject(new Error(`no listening line within 180 s:\n${output()}`)), 180_000);
       const check = () => {
         const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output());
         if (match?.[1]) {
@@ -395,7 +395,7 @@ describe('the server process (server/main.ts)', () => {
     // The database is being opened and migrated: the stop waits for that step, closes, exits 0.
     expect(await stop(child)).toBe(0);
     expect(output()).not.toContain('listening on');
-  }, 120_000);
+  }, 300_000);
 
   it('a SIGTERM that arrives while the process cannot run (a loaded machine) still ends in exit 0', async () => {
     const { child } = await start(path.join(dataDir, 'paused'));
@@ -405,7 +405,7 @@ describe('the server process (server/main.ts)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     child.kill('SIGCONT');
     expect(await exited).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   async function call<T>(base: string, name: string, event: unknown, token?: string): Promise<{ status: number; body: { ok: boolean; data: T } }> {
     const response = await fetch(`${base}/api/${name}`, {
