@@ -5,6 +5,7 @@ import { MAX_AMOUNT_FEN } from '../../src/rules/money';
 import { isPoolingRegionCode } from '../../src/rules/region';
 
 /** Field schemas shared by the cloud functions' events. One place for each input rule. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the rule
 const noControlChars = /^[^\u0000-\u001f\u007f]*$/;
 /** Half of a surrogate pair on its own: not text PostgreSQL can store (and jsonb refuses it outright). */
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

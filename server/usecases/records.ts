@@ -4,7 +4,6 @@ import type { App } from '../app';
 import type { SqlParam } from '../db/port';
 import { fail, invalidInput } from '../errors';
 import { shanghaiDayStart, shanghaiNextDayStart } from '../platform/time';
-import type { UserCaller } from '../runtime/caller';
 import { requireVerifiedPerson } from './bindings';
 
 export interface RecordView {
