@@ -189,7 +189,7 @@ async function writeSection(figures: Record<string, number>): Promise<void> {
     'What made the difference: brotli copies of every text asset written at build time and served',
     'by @fastify/static (`preCompressed`); hashed files cached for a year (`immutable`); pages share',
     "their common code (splitChunks over async chunks, not only Taro's initial ones); `index.html`",
-    "preloads the home and login pages' chunks (no waterfall app → home → login); every other page's",
+    "sends a visitor without a session straight to login and preloads that page's chunks (no waterfall app → home → login); every other page's",
     'files are prefetched once the first page has loaded and the browser is idle (config/h5-delivery.ts).',
     END,
   ].join('\n');
