@@ -27,6 +27,42 @@ function startupWatchdog(config: Config): NodeJS.Timeout | undefined {
 /** `npm start`: build the H5 app and the staff console when missing, open the database, load the demo, listen. */
 async function main(): Promise<void> {
   const startedAt = Date.now();
+  // SIGTERM / SIGINT are handled from the first moment, not only once the server listens: a stop
+  // during start-up lets the current step finish, closes what is open and exits 0. (The flake of
+  // issue 10: under `tsx server/main.ts` tsx's relay process forwards the signal and SIGKILLs its
+  // child when the child has not acknowledged it within 30 ms, exiting 143 itself. `npm start`
+  // therefore runs `node --import tsx server/main.ts`: one process, the signal reaches this handler.)
+  const open: { server?: { close(): Promise<unknown> }; stopScheduler?: () => Promise<void>; db?: { close(): Promise<void> } } = {};
+  let stopping: Promise<void> | undefined;
+  let finishStartup!: () => void;
+  const startup = new Promise<void>((resolve) => (finishStartup = resolve));
+  // One stop, however many signals arrive: a signal delivered twice must not start a second stop.
+  const stop = () => {
+    stopping ??= (async () => {
+      await startup;
+      await open.server?.close();
+      await open.stopScheduler?.();
+      await open.db?.close();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  // From here on a stop is clean (the process test sends SIGTERM as soon as it reads this line).
+  console.log('starting…');
+  try {
+    await start(startedAt, open, () => stopping !== undefined);
+  } finally {
+    finishStartup();
+  }
+}
+
+/** Opens the database and serves; returns early (leaving `open` to be closed) once a stop was asked. */
+async function start(
+  startedAt: number,
+  open: { server?: { close(): Promise<unknown> }; stopScheduler?: () => Promise<void>; db?: { close(): Promise<void> } },
+  stopAsked: () => boolean,
+): Promise<void> {
   const config = loadConfig();
   // Before any build or database: production on PGlite only when asked for (SPEC 3.1).
   checkDatabaseChoice(config);
@@ -40,12 +76,15 @@ async function main(): Promise<void> {
     const build = spawnSync('npm', ['run', 'build:staff'], { stdio: 'inherit', cwd: path.resolve(__dirname, '..') });
     if (build.status !== 0) throw new Error('the staff console build failed');
   }
+  if (stopAsked()) return;
   // A database that refuses or never answers ends the start with a message, not a hang (SPEC 2.13).
   const watchdog = startupWatchdog(config);
   // Development migrates at start; production only checks: there `npm run migrate` is a deploy step.
   const app = await createApp(config, { schema: config.appEnv === 'development' ? 'migrate' : 'check' });
   // It answered; from here each statement has its own timeouts (DB_*_TIMEOUT_MS).
   clearTimeout(watchdog);
+  open.db = app.db;
+  if (stopAsked()) return;
   if (config.demoData && (await isRegistryEmpty(app))) {
     await seedDemo(app);
     console.log('demo data loaded');
@@ -56,13 +95,16 @@ async function main(): Promise<void> {
     app.log.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection');
   });
   const functions = await loadCloudFunctions();
+  if (stopAsked()) return;
   const server = await buildGateway(app, functions);
+  open.server = server;
   await server.listen({ port: config.port, host: '127.0.0.1' });
+  if (stopAsked()) return;
   // All periodic work runs under one scheduler once the gateway serves: expiring bindings and
   // their notices (SPEC 2.1), the notice worker's rounds (2.8), pruning old rate-limit windows
   // and run records. Its first look at the clock runs every job whose current slot no gateway
   // has run yet, so bindings due to expire are expired at start as before.
-  const stopScheduler = startScheduler(app);
+  open.stopScheduler = startScheduler(app);
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
@@ -86,21 +128,6 @@ async function main(): Promise<void> {
     lines.push('  动态验证码每30秒更新：npx tsx scripts/staff-totp.ts <用户名> 打印当前验证码');
   }
   console.log(`${lines.join('\n')}\n\nlistening on http://127.0.0.1:${port}`);
-
-  // One stop, however many signals arrive: a signal relayed twice (tsx relays to its child, and
-  // a process group may deliver it again) must not meet the default handler and kill the
-  // process (exit 143) in the middle of a graceful stop.
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      await server.close();
-      await stopScheduler();
-      await app.db.close();
-      process.exit(0);
-    })();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

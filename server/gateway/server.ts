@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import fastifyStatic from '@fastify/static';
 import type { App } from '../app';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../config';
 import { httpStatusOf, INTERNAL, type Envelope } from '../runtime/envelope';
 import type { CloudMain } from '../runtime/define';
 import { registerHealth } from './health';
+import { registerDeliveryHooks, registerStaticApps } from './static';
 
 /** The default body limit (HTTP_BODY_LIMIT_BYTES sets the gateway's own). */
 export const BODY_LIMIT_BYTES = DEFAULT_BODY_LIMIT_BYTES;
@@ -80,6 +79,9 @@ export async function buildGateway(
     // JSON bodies: fastify's parser refuses __proto__ and constructor pollution.
   });
 
+  // Security headers and compression first: they cover every route below and the 404s (static.ts).
+  await registerDeliveryHooks(server, { h5Dir, staffDir });
+
   server.addContentTypeParser('*', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
 
   server.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
@@ -131,13 +133,7 @@ export async function buildGateway(
 
   registerHealth(server, app);
 
-  const hasH5 = existsSync(path.join(h5Dir, 'index.html'));
-  if (hasH5) await server.register(fastifyStatic, { root: h5Dir, prefix: '/', index: ['index.html'] });
-  if (existsSync(path.join(staffDir, 'index.html'))) {
-    // A second root: the reply decorators belong to the H5 registration.
-    await server.register(fastifyStatic, { root: staffDir, prefix: '/staff/', index: ['index.html'], decorateReply: false });
-    server.get('/staff', async (_request, reply) => reply.redirect('/staff/'));
-  }
+  const { hasH5 } = await registerStaticApps(server, { h5Dir, staffDir });
   server.setNotFoundHandler((request, reply) =>
     hasH5 && request.method === 'GET'
       ? reply.sendFile('index.html')

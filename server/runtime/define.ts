@@ -80,6 +80,7 @@ interface WxServerSdk {
  * environment (WX_OPENID) on every call, and turns an all-digit value into a number.
  */
 function wechatOpenid(): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only inside WeChat's runtime, where it exists
   const cloud = require('wx-server-sdk') as WxServerSdk;
   const openid = cloud.getWXContext().OPENID;
   if (typeof openid === 'string' && openid !== '') return openid;

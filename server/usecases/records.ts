@@ -5,7 +5,6 @@ import type { SqlParam } from '../db/port';
 import { fail, invalidInput } from '../errors';
 import { badCursor, instantAndId, openCursor, sealCursor } from '../platform/cursor';
 import { shanghaiDayStart, shanghaiNextDayStart } from '../platform/time';
-import type { UserCaller } from '../runtime/caller';
 import { requireVerifiedPerson } from './bindings';
 
 export interface RecordView {

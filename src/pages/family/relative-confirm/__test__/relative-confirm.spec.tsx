@@ -11,7 +11,7 @@ import { useRelativeDraft } from '@/stores/relativeDraft';
 import { useSession } from '@/stores/session';
 import { binding, fail, ok, programCloud } from '../../../../../tests/ui/cloud';
 import { buttonOf, click, isDisabled, settle } from '../../../../../tests/ui/helpers';
-import RelativeConfirmPage, { firstEndDate } from '../index';
+import RelativeConfirmPage from '../index';
 
 vi.mock('@/services/cloud', () => ({ callFunction: vi.fn() }));
 
