@@ -125,7 +125,7 @@ export async function benchExperiments(options: { write: boolean; only?: string[
   // …and on PGlite, whose prepared statements run as EXECUTE with quoted literals.
   for (const variant of variants.filter((v) => v.name !== 'usecase' && v.pglite)) {
     const result = await equivalence(
-      async (side) => {
+      async () => {
         const db = await openPglite();
         return { db, close: () => db.close() };
       },

@@ -5,27 +5,42 @@ import type { Queryable } from '../db/port';
 /**
  * Takes a 代缴 premium (SPEC 2.12) from the sharer's account and writes its ledger entry
  * (`premium_pay`, negative), in one statement with the guard in the UPDATE itself. Returns the
- * balance after, or null when the account cannot pay it (nothing moved).
- *
- * This is the ONE place where a premium leaves an account. QUOTA MERGE (SPEC 2.11, the quota
- * branch's `accounts.held_fen`): the premium comes from the sharer's *free* balance, so the
- * guard becomes `balance_fen - held_fen >= $2`; a premium paid from the binding's quota instead
- * takes it from `bindings.quota_left_fen` and writes `held_delta_fen = -$2, binding_id` on the
- * entry (as a quota `mulaid_pay` does). Only this function changes for that.
+ * balance after, or null when it cannot be paid (nothing moved). The ONE place a premium leaves
+ * an account. Like a mutual-aid payment (SPEC 2.2), a binding with a quota pays from its quota
+ * only (what is left of it, `quota_left_fen`, and the held part of the balance shrink together);
+ * a binding without one pays from the sharer's free balance (balance less every quota held).
  */
 export async function debitPremium(
   q: Queryable,
-  entry: { personId: string; amount: bigint; entryId: string; at: Date },
+  entry: { personId: string; bindingId: string; amount: bigint; entryId: string; at: Date; fromQuota: boolean },
 ): Promise<bigint | null> {
+  const params = [entry.personId, entry.amount, entry.entryId, entry.at, entry.bindingId];
+  if (entry.fromQuota) {
+    const rows = await q.query<{ balance_after_fen: bigint }>(
+      `WITH quota AS (
+         UPDATE bindings SET quota_left_fen = quota_left_fen - $2
+         WHERE binding_id = $5 AND quota_left_fen >= $2
+         RETURNING binding_id),
+       moved AS (
+         UPDATE accounts SET balance_fen = balance_fen - $2, held_fen = held_fen - $2, updated_at = $4
+         WHERE person_id = $1 AND EXISTS (SELECT 1 FROM quota)
+         RETURNING person_id, balance_fen)
+       INSERT INTO ledger_entries (entry_id, person_id, kind, delta_fen, held_delta_fen, balance_after_fen, binding_id, created_at)
+       SELECT $3, person_id, 'premium_pay', -$2::bigint, -$2::bigint, balance_fen, $5, $4 FROM moved
+       RETURNING balance_after_fen`,
+      params,
+    );
+    return rows[0]?.balance_after_fen ?? null;
+  }
   const rows = await q.query<{ balance_after_fen: bigint }>(
     `WITH moved AS (
        UPDATE accounts SET balance_fen = balance_fen - $2, updated_at = $4
-       WHERE person_id = $1 AND balance_fen >= $2
+       WHERE person_id = $1 AND balance_fen - held_fen >= $2
        RETURNING person_id, balance_fen)
-     INSERT INTO ledger_entries (entry_id, person_id, kind, delta_fen, balance_after_fen, created_at)
-     SELECT $3, person_id, 'premium_pay', -$2::bigint, balance_fen, $4 FROM moved
+     INSERT INTO ledger_entries (entry_id, person_id, kind, delta_fen, balance_after_fen, binding_id, created_at)
+     SELECT $3, person_id, 'premium_pay', -$2::bigint, balance_fen, $5, $4 FROM moved
      RETURNING balance_after_fen`,
-    [entry.personId, entry.amount, entry.entryId, entry.at],
+    params,
   );
   return rows[0]?.balance_after_fen ?? null;
 }

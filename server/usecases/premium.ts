@@ -15,12 +15,12 @@
  * - Amount: the `residentPremiumFen` of the relative's region.
  * - Once per relative and year, whoever pays: PREMIUM_ALREADY_PAID (a unique key in the
  *   schema decides between concurrent payers; a retry moves nothing).
- * - From the sharer's free balance (store/premium.ts debitPremium); too little: FORBIDDEN.
+ * - From the binding's quota when it has one (as a quota pays a bill: from the quota only), else
+ *   from the sharer's free balance (store/premium.ts debitPremium); too little: FORBIDDEN.
  * - One `premium_pay` ledger entry; a `premium` record for both (listRecords); both told.
  */
 import { randomUUID } from 'node:crypto';
 import { shanghaiToday } from '../../src/rules/age';
-import { maskIdNumber } from '../../src/rules/mask';
 import { formatFen } from '../../src/rules/money';
 import { effectiveStatus } from '../../src/rules/payability';
 import { premiumWindowOf, premiumYearOn } from '../../src/rules/policy';
@@ -48,6 +48,7 @@ interface PremiumBinding {
   relative_id_masked: string;
   relative_insurance_type: 'employee' | 'resident' | 'none';
   relative_pooling_region: string;
+  quota_left_fen: bigint | null;
 }
 
 function alreadyPaid(year: number): never {
@@ -63,7 +64,8 @@ export async function payPremium(
   const rows = await app.db.query<PremiumBinding>(
     `SELECT b.binding_id, b.sharer_id, b.relative_id, b.status, b.ends_on::text AS ends_on, b.relationship,
             s.name AS sharer_name, r.name AS relative_name, r.id_masked AS relative_id_masked,
-            r.insurance_type AS relative_insurance_type, r.pooling_region AS relative_pooling_region
+            r.insurance_type AS relative_insurance_type, r.pooling_region AS relative_pooling_region,
+            b.quota_left_fen
      FROM bindings b JOIN persons s ON s.person_id = b.sharer_id JOIN persons r ON r.person_id = b.relative_id
      WHERE b.binding_id = $1 AND (b.sharer_id = $2 OR b.relative_id = $2)`,
     [input.bindingId, sharer.person_id],
@@ -95,9 +97,15 @@ export async function payPremium(
       // Under the lock of the sharer's account: a second click of the same sharer waits here and then sees the first.
       await tx.query('SELECT person_id FROM accounts WHERE person_id = $1 FOR UPDATE', [sharer.person_id]);
       if (await premiumPaid(tx, binding.relative_id, input.year)) alreadyPaid(input.year);
-      const after = await debitPremium(tx, { personId: sharer.person_id, amount: BigInt(amount), entryId, at: now });
+      const fromQuota = binding.quota_left_fen !== null;
+      const after = await debitPremium(tx, { personId: sharer.person_id, bindingId: binding.binding_id, amount: BigInt(amount), entryId, at: now, fromQuota });
       if (after === null) {
-        fail('FORBIDDEN', `您个人账户的可用余额不足 ${formatFen(amount)}，暂不能代缴；可改用其他方式缴费`);
+        fail(
+          'FORBIDDEN',
+          fromQuota
+            ? `为该亲属设定的共济额度剩余不足 ${formatFen(amount)}，暂不能代缴；可先调高共济额度，或改用其他方式缴费`
+            : `您个人账户的可用余额不足 ${formatFen(amount)}，暂不能代缴；可改用其他方式缴费`,
+        );
       }
       // Another family member paying at the same moment: the unique key (relative, year) refuses one of the two.
       await tx.query(

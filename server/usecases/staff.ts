@@ -9,7 +9,6 @@ import type { App } from '../app';
 import { SQLSTATE, sqlState, type Queryable, type SqlParam } from '../db/port';
 import { fail, invalidInput } from '../errors';
 import { instantAndId, openCursor, sealCursor } from '../platform/cursor';
-import { digestOf } from '../platform/keys';
 import { issueStaffToken, type StaffCaller, type StaffRole } from '../runtime/caller';
 import { notify } from '../store/messages';
 import { findPersonByIdNumber, getPerson, type PersonRow } from '../store/persons';

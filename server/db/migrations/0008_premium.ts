@@ -6,8 +6,8 @@
  * one ledger entry of kind `premium_pay` (negative), linked from the payment.
  *
  * The ledger's kind CHECK is replaced by one that also knows `premium_pay`. It is found by
- * its definition rather than by name, because the quota migration (0005) may already have
- * replaced it under another name; the new one keeps the quota kinds (delta 0) as well.
+ * its definition rather than by name (0005 replaced it under its old name); the new one keeps
+ * every rule of 0005 on what is held (held_delta_fen) and lets a premium come from a quota.
  */
 export default [
   /* sql */ `DO $do$
@@ -22,10 +22,14 @@ BEGIN
   END LOOP;
 END
 $do$`,
+  // The quota's rules of 0005 stay, and a premium, like a mutual-aid payment, may come from a quota.
   /* sql */ `ALTER TABLE ledger_entries ADD CONSTRAINT ledger_entries_kind_delta CHECK (
-  (kind IN ('opening', 'credit', 'refund') AND delta_fen > 0)
-  OR (kind IN ('correction', 'self_pay', 'mulaid_pay', 'premium_pay') AND delta_fen < 0)
-  OR (kind IN ('quota_hold', 'quota_release') AND delta_fen = 0)
+  (kind IN ('opening', 'credit') AND delta_fen > 0 AND held_delta_fen = 0)
+  OR (kind = 'refund' AND delta_fen > 0 AND held_delta_fen IN (0, delta_fen))
+  OR (kind IN ('correction', 'self_pay') AND delta_fen < 0 AND held_delta_fen = 0)
+  OR (kind IN ('mulaid_pay', 'premium_pay') AND delta_fen < 0 AND held_delta_fen IN (0, delta_fen))
+  OR (kind = 'quota_hold' AND delta_fen = 0 AND held_delta_fen > 0)
+  OR (kind = 'quota_release' AND delta_fen = 0 AND held_delta_fen < 0)
 )`,
   /* sql */ `CREATE TABLE premium_payments (
   payment_id      uuid PRIMARY KEY,
