@@ -110,6 +110,7 @@ describe.skipIf(SKIP !== undefined)('failover of PostgreSQL under settlement loa
   it('every acknowledged settlement survives the primary’s death, none is applied twice, the gateway serves on', async () => {
     const bills: Bill[] = [];
     let serial = 0;
+    // eslint-disable-next-line prefer-const -- the workers above read it before the kill sets it, once
     let killedAt: number | undefined;
     let recoveredAt: number | undefined;
     let stopAt = Number.POSITIVE_INFINITY;
