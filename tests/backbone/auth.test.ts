@@ -309,6 +309,7 @@ describe.each(ADAPTERS)('users and sessions on %s', (adapter) => {
         status: 'active',
         poolingRegion: '130100',
         balanceFen: 12_345,
+        freeBalanceFen: 12_345,
       });
       const me = await h.ok('me', {}, token);
       expect(me).toMatchObject({ phone: person.phone, verified: true, person: view });

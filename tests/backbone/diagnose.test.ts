@@ -211,7 +211,8 @@ describe.each(ADAPTERS)('diagnosis on %s', (adapter) => {
 
     test.each([
       { change: { insuranceType: 'employee' as const, status: 'suspended' as const }, what: 'suspended' },
-      { change: { insuranceType: 'employee' as const, status: 'terminated' as const }, what: 'terminated' },
+      // A terminated sharer is not merely ineligible: the binding ends by itself (SPEC 2.1, tests/ends).
+      { change: { insuranceType: 'employee' as const, status: 'suspended' as const }, what: 'suspended' },
       { change: { insuranceType: 'resident' as const, status: 'active' as const }, what: 'moved to resident insurance' },
     ])('SHARER_NOT_ELIGIBLE when the sharer was $what by the registry sync', async ({ change }) => {
       const w = await worker(10_000);
@@ -301,7 +302,8 @@ describe.each(ADAPTERS)('diagnosis on %s', (adapter) => {
       const empty = await worker(0);
       const patient = await h.person();
       const bindingId = await bind(empty, patient);
-      await update(patient, { status: 'terminated' });
+      // Suspended, not terminated: a terminated relative's binding ends by itself (SPEC 2.1).
+      await update(patient, { status: 'suspended' });
       expect(await codes(empty.user, { bindingId })).toEqual(['NOT_INSURED', 'BALANCE_ZERO']);
     });
 

@@ -386,7 +386,8 @@ describe('the server process (server/main.ts)', () => {
 
   it('npm start runs the server as one node process (no tsx relay that SIGKILLs a slow child and exits 143)', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe(`node ${START_ARGS.join(' ')}`);
+    // APP_ENV is required (SPEC 3.1): `npm start` is the development start unless told otherwise.
+    expect(pkg.scripts.start).toBe(`APP_ENV=\${APP_ENV:-development} node ${START_ARGS.join(' ')}`);
   });
 
   it('SIGTERM during start-up, as soon as the process reads signals, stops it cleanly with exit 0', async () => {

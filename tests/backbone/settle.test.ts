@@ -359,7 +359,8 @@ describe.each(ADAPTERS)('settlement on %s', (adapter) => {
     const serialNo = nextSerial();
     const first = await settle(h, patient, 4_000, { serialNo });
     expect(first.mulaidFailure).toBe('INSUFFICIENT_BALANCE');
-    await updatePerson(h, payer.person, { balanceFen: 50_000 });
+    // Money enters an opened account by creditAccount (a replayed registry sync moves none, SPEC 3.2).
+    await h.ok('creditAccount', { creditId: `TOPUP-${serialNo}`, idNumber: payer.person.idNumber, amountFen: 49_000, kind: 'contribution' }, h.adminKey);
     expect(await settle(h, patient, 4_000, { serialNo })).toEqual(first);
     expect(await h.balance(payer.person)).toBe(50_000n);
   });
