@@ -11,8 +11,11 @@ import { loadCloudFunctions } from './gateway/functions';
 import { buildGateway, H5_DIR, STAFF_DIR } from './gateway/server';
 import { startScheduler } from './workers/scheduler';
 
+/** DATABASE_URL as server/config.ts read it, for the message of a failed start (hosts only, never the password). */
+let configuredDatabaseUrl = '';
+
 function databaseUnreachable(why: string): string {
-  return `failed to start: the database of DATABASE_URL (${describeHosts(process.env.DATABASE_URL ?? '')}) cannot be reached: ${why}`;
+  return `failed to start: the database of DATABASE_URL (${describeHosts(configuredDatabaseUrl)}) cannot be reached: ${why}`;
 }
 
 /** Ends the start (exit 1) when the database (DATABASE_URL) keeps it waiting longer than DB_STARTUP_TIMEOUT_MS. */
@@ -64,6 +67,7 @@ async function start(
   stopAsked: () => boolean,
 ): Promise<void> {
   const config = loadConfig();
+  configuredDatabaseUrl = config.databaseUrl ?? '';
   // Before any build or database: production on PGlite only when asked for (SPEC 3.1).
   checkDatabaseChoice(config);
   if (!existsSync(path.join(H5_DIR, 'index.html')) && !config.skipH5Build) {
