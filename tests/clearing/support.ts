@@ -62,11 +62,22 @@ export async function buildClearingWorld(h: Harness, options: { sharers: number;
   return { sharers, relatives, institutions };
 }
 
-/** The registry moves a sharer to another pooling region (their balance stays). */
+/**
+ * The registry moves a sharer to another pooling region (their balance stays). The move ends
+ * their bindings by itself (SPEC 2.1); the sharer then binds the same relatives again from the
+ * new region, so that later payments come from the new province.
+ */
 export async function moveSharer(h: Harness, world: ClearingWorld, index: number, region: string): Promise<void> {
   const sharer = world.sharers[index]!;
+  if (sharer.region === region) return;
   await updatePerson(h, sharer.person, { poolingRegion: region });
   sharer.region = region;
+  // Fresh sessions: the clock of these tests runs months ahead, past the sessions' lifetime.
+  sharer.user = await h.user(sharer.person);
+  for (const relative of world.relatives.filter((r) => r.sharer === index)) {
+    const binding = await h.bind(sharer.user, relative.person, 'child', { confirm: false });
+    if (binding.status === 'pending') await h.ok('confirmBinding', { bindingId: binding.bindingId }, (await h.user(relative.person)).token);
+  }
 }
 
 /**
