@@ -12,6 +12,14 @@ import type { BindingStatus, Blocker } from '../../src/rules/payability';
 import type { Relationship } from '../../src/rules/relationship';
 
 export type { BindingStatus, Blocker };
+
+/**
+ * An amount in fen: a safe integer in JSON. Marked (the optional brand never exists at run time;
+ * any number is one) so that `Served` knows the server may hand it over as a bigint.
+ */
+export type Fen = number & { readonly __fen?: true };
+/** An instant, ISO 8601 in JSON; marked so that `Served` knows the server may hand it over as a Date. */
+export type Instant = string & { readonly __instant?: true };
 export type InsuranceType = 'employee' | 'resident' | 'none';
 export type PersonStatus = 'active' | 'suspended' | 'terminated';
 export type SettlementKind = 'outpatient' | 'inpatient' | 'pharmacy';
@@ -28,7 +36,7 @@ export interface MaskedPerson {
 
 export interface LoginData {
   token: string;
-  expiresAt: string;
+  expiresAt: Instant;
   user: { userId: string; verified: boolean };
 }
 
@@ -38,9 +46,9 @@ export interface PersonView {
   insuranceType: InsuranceType;
   status: PersonStatus;
   poolingRegion: string;
-  balanceFen?: number;
+  balanceFen?: Fen;
   /** The balance less every quota it holds (SPEC 2.11): what the person's own bills may spend. */
-  freeBalanceFen?: number;
+  freeBalanceFen?: Fen;
 }
 
 export interface MeData {
@@ -77,8 +85,8 @@ export interface Binding {
   /** Why an `active` binding cannot pay today; null otherwise. */
   blockedBy: Blocker | null;
   relationship: Relationship;
-  createdAt: string;
-  endedAt?: string;
+  createdAt: Instant;
+  endedAt?: Instant;
   /** `YYYY-MM-DD`: the binding expires on this day. */
   endsOn?: string;
   endedBy?: EndedBy;
@@ -89,23 +97,23 @@ export interface Binding {
   sharer: MaskedPerson;
   relative: MaskedPerson & { insuranceType: InsuranceType; poolingRegion: string };
   /** Mutual aid paid under this binding, net of refunds. */
-  spentFen: number;
+  spentFen: Fen;
   /** The same, this calendar month (Asia/Shanghai). */
-  spentThisMonthFen: number;
+  spentThisMonthFen: Fen;
   /** The quota the sharer set on this binding (SPEC 2.11); absent: none. */
-  quotaFen?: number;
+  quotaFen?: Fen;
   /** What is left of the quota (it shrinks by payments, grows back by refunds). */
-  quotaLeftFen?: number;
+  quotaLeftFen?: Fen;
 }
 
 export interface PaymentRecord {
   recordId: string;
   settlementId: string;
-  paidAt: string;
+  paidAt: Instant;
   kind: RecordKind;
   institutionName: string;
-  amountFen: number;
-  refundedFen: number;
+  amountFen: Fen;
+  refundedFen: Fen;
   bindingId: string;
   relationship: Relationship;
   sharer: MaskedPerson;
@@ -115,7 +123,7 @@ export interface PaymentRecord {
 export interface RecordsPage {
   items: PaymentRecord[];
   nextCursor: string | null;
-  totalFen: number;
+  totalFen: Fen;
 }
 
 export interface Finding {
@@ -135,7 +143,7 @@ export interface FamilyMember {
   relationship: Relationship;
   insuranceType: InsuranceType;
   poolingRegion: string;
-  createdAt: string;
+  createdAt: Instant;
   /** A mutual-aid binding (active or pending) of mine with this person exists. */
   hasMutualAid: boolean;
 }
@@ -148,7 +156,7 @@ export interface Membership {
   /** What I am to the owner. */
   relationship: Relationship;
   consent: MemberConsent;
-  createdAt: string;
+  createdAt: Instant;
 }
 
 export interface Message {
@@ -156,8 +164,8 @@ export interface Message {
   kind: NoticeKind;
   title: string;
   body: string;
-  createdAt: string;
-  readAt: string | null;
+  createdAt: Instant;
+  readAt: Instant | null;
   ref?: { bindingId?: string; settlementId?: string; memberId?: string };
 }
 
@@ -170,7 +178,7 @@ export interface MessagesPage {
 
 export interface FamilyCode {
   code: string;
-  expiresAt: string;
+  expiresAt: Instant;
   name: string;
   idNumberMasked: string;
 }
@@ -193,10 +201,10 @@ export interface DemoGuide {
 /** SPEC 3.2's settle answer, shaped like the national interface's setlinfo. */
 export interface SettleAnswer {
   settlementId: string;
-  selfAcctPay: number;
-  acctMulaidPay: number;
-  acctPay: number;
-  cashPay: number;
+  selfAcctPay: Fen;
+  acctMulaidPay: Fen;
+  acctPay: Fen;
+  cashPay: Fen;
   mulaidFailure: null | 'NO_SHARER' | 'INSUFFICIENT_BALANCE';
   /**
    * Where mutual aid came from (SPEC 2.11): a sharer's free `balance` or a binding's `quota`;
@@ -208,8 +216,8 @@ export interface SettleAnswer {
 
 export interface RefundAnswer {
   refundId: string;
-  toMulaid: number;
-  toSelf: number;
+  toMulaid: Fen;
+  toSelf: Fen;
 }
 
 export interface PolicySettings {
@@ -229,8 +237,8 @@ export interface ClearingStatement {
   month: string;
   /** A past month: the statement never changes again. */
   closed: boolean;
-  rows: Array<{ fromProvince: string; toProvince: string; count: number; amountFen: number }>;
-  totalFen: number;
+  rows: Array<{ fromProvince: string; toProvince: string; count: number; amountFen: Fen }>;
+  totalFen: Fen;
 }
 
 export interface StaffCreated {
@@ -245,14 +253,14 @@ export interface StaffCreated {
 
 export interface StaffLoginData {
   token: string;
-  expiresAt: string;
+  expiresAt: Instant;
   staff: { staffId: string; name: string; role: StaffRole; username: string };
 }
 
 export interface RiskView {
   riskId: string;
   kind: 'not_my_relative' | 'identity_reclaimed';
-  createdAt: string;
+  createdAt: Instant;
   /** Whether the person looked up reported it, or was reported by someone. */
   role: 'reporter' | 'reported';
   other?: MaskedPerson;
@@ -260,7 +268,7 @@ export interface RiskView {
 
 export interface StaffActView {
   eventId: string;
-  at: string;
+  at: Instant;
   action: string;
   actionLabel: string;
   staff: { name: string; role: StaffRole };
@@ -285,7 +293,7 @@ export type StaffActData = { person: PersonView; proof: IdentityProof } | { bind
 
 export interface AuditItem {
   eventId: string;
-  at: string;
+  at: Instant;
   staff: { staffId: string; name: string; role: StaffRole };
   action: string;
   actionLabel: string;
@@ -312,7 +320,7 @@ export interface Answers {
   confirmBinding: { binding: Binding };
   declineBinding: { binding: Binding };
   setQuota: { binding: Binding };
-  payPremium: { paymentId: string; amountFen: number };
+  payPremium: { paymentId: string; amountFen: Fen };
   listMessages: MessagesPage;
   markMessagesRead: { marked: number };
   listMembers: { asSharer: Binding[]; asRelative: Binding[] };
@@ -329,7 +337,7 @@ export interface Answers {
   upsertPersons: { upserted: number };
   setPolicy: PolicyAnswer;
   createInstitution: { code: string; key: string };
-  creditAccount: { balanceFen: number };
+  creditAccount: { balanceFen: Fen };
   createStaff: StaffCreated;
   clearingStatement: ClearingStatement;
   staffLogin: StaffLoginData;

@@ -42,22 +42,28 @@ export type FunctionsFor<A extends Contract[FunctionName]['auth']> = {
 
 /**
  * An answer as a use case may hand it to the envelope (server/runtime/envelope.ts, toJsonSafe):
- * a bigint where the JSON has a number (amounts), a Date where it has a string (instants).
- * Names, presence, optionality and nesting are the contract's.
+ * a bigint for an amount (`Fen`), a Date for an instant (`Instant`). Names, presence,
+ * optionality, nesting and every other type are the contract's, except that a value of a
+ * closed set of strings (a status, a kind) may be typed as any string on the server: the
+ * event schemas and the database's constraints hold those sets.
  */
 export type Served<T> = T extends string
-  ? string | Date
+  ? '__instant' extends keyof T
+    ? string | Date
+    : string extends T
+      ? T
+      : string
   : T extends number
-    ? number | bigint
-    : T extends boolean
-      ? boolean
-      : T extends null | undefined
-        ? T
-        : T extends ReadonlyArray<infer E>
-          ? ReadonlyArray<Served<E>>
-          : T extends object
-            ? { [K in keyof T]: Served<T[K]> }
-            : T;
+    ? '__fen' extends keyof T
+      ? number | bigint
+      : T
+    : T extends boolean | null | undefined
+      ? T
+      : T extends ReadonlyArray<infer E>
+        ? ReadonlyArray<Served<E>>
+        : T extends object
+          ? { [K in keyof T]: Served<T[K]> }
+          : T;
 
 /** Every answer names a function of FUNCTIONS and every function has an answer (a type error otherwise). */
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { shanghaiToday } from '../../src/rules/age';
 import { parseIdNumber } from '../../src/rules/idNumber';
 import { maskIdNumber } from '../../src/rules/mask';
-import { resolvePolicy, provinceOfPolicyScope, type Policy, type PolicyOverride } from '../../src/rules/policy';
+import { resolvePolicy, provinceOfPolicyScope, type PolicyOverride } from '../../src/rules/policy';
 import type { App } from '../app';
 import { fail } from '../errors';
 import { digestOf } from '../platform/keys';
@@ -10,6 +10,7 @@ import { audit } from '../store/audit';
 import { credit, debit } from '../store/ledger';
 import { idDigest } from '../store/persons';
 import { refreshPayability } from './payabilityWatch';
+import type { Data, Served } from '../contract';
 
 export interface PersonInput {
   idNumber: string;
@@ -27,7 +28,7 @@ export interface PersonInput {
  * employee's account to that amount through a ledger entry (opening, credit or correction).
  * All or nothing: one bad row refuses the whole call.
  */
-export async function upsertPersons(app: App, input: { persons: PersonInput[] }): Promise<{ upserted: number }> {
+export async function upsertPersons(app: App, input: { persons: PersonInput[] }): Promise<Served<Data<'upsertPersons'>>> {
   const today = shanghaiToday(app.clock.now());
   const rows = input.persons.map((person, index) => {
     const parsed = parseIdNumber(person.idNumber, today);
@@ -101,7 +102,7 @@ async function setBalance(tx: Parameters<Parameters<App['db']['transaction']>[0]
 
 export type PolicyPatch = { scope: string } & PolicyOverride;
 
-export async function setPolicy(app: App, input: PolicyPatch): Promise<{ policy: Policy & { scope: string; overrides: PolicyOverride } }> {
+export async function setPolicy(app: App, input: PolicyPatch): Promise<Served<Data<'setPolicy'>>> {
   const { scope, ...patch } = input;
   const now = app.clock.now();
   const settings = await app.db.transaction(async (tx) => {
@@ -131,7 +132,7 @@ export async function createInstitution(
   app: App,
   input: { code: string; name: string; kind: 'hospital' | 'pharmacy' },
   secret: string = randomBytes(24).toString('base64url'),
-): Promise<{ code: string; key: string }> {
+): Promise<Served<Data<'createInstitution'>>> {
   const now = app.clock.now();
   await app.db.transaction(async (tx) => {
     await tx.query(

@@ -15,6 +15,7 @@ import { notify } from '../store/messages';
 import { endSessions, forgetWechat } from '../store/sessions';
 import { unreadCount } from './messages';
 import type { Actor } from './actor';
+import type { Data, Served } from '../contract';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -23,7 +24,7 @@ function codeDigest(app: App, phone: string, code: string): string {
   return digestOf(app.keys.digest, 'login-code', `${phone}:${code}`);
 }
 
-export async function sendCode(app: App, input: { phone: string }): Promise<{ cooldownSeconds: number; devCode?: string }> {
+export async function sendCode(app: App, input: { phone: string }): Promise<Served<Data<'sendCode'>>> {
   const { limits } = app.config;
   const now = app.clock.now();
   const previous = await app.db.query<{ sent_at: Date }>('SELECT sent_at FROM login_codes WHERE phone = $1', [input.phone]);
@@ -58,7 +59,7 @@ export async function login(
   app: App,
   source: CallerSource,
   input: { phone: string; code: string },
-): Promise<SignedIn> {
+): Promise<Served<Data<'login'>>> {
   const { limits } = app.config;
   await hitRateLimit(app, `login:${input.phone}`, limits.loginAttemptsPerHour, HOUR, '登录尝试过于频繁，请一小时后再试');
   const now = app.clock.now();
@@ -177,7 +178,7 @@ export async function startFaceCheck(
   app: App,
   caller: UserCaller,
   input: { name: string; idNumber: string },
-): Promise<{ faceCheckId: string; verifyId?: string; provider: string; simulated: boolean }> {
+): Promise<Served<Data<'startFaceCheck'>>> {
   const { person, idNumber } = await claimedPerson(app, caller, input);
   const faceCheckId = randomUUID();
   const started = await app.faceCheck
@@ -235,7 +236,7 @@ export async function verifyIdentity(
   app: App,
   caller: UserCaller,
   input: { name: string; idNumber: string; faceCheckId?: string },
-): Promise<{ person: PersonView; proof: Proof }> {
+): Promise<Served<Data<'verifyIdentity'>>> {
   const { person, idNumber } = await claimedPerson(app, caller, input);
   if (caller.personId !== null) {
     if (caller.personId !== person.person_id) fail('FORBIDDEN', '该账号已绑定其他实名身份，不能更换；如需帮助请联系客服');
@@ -334,7 +335,7 @@ async function useFaceCheck(app: App, faceCheckId: string): Promise<void> {
 }
 
 /** SPEC 2.13: ends this session, or every session of the user (and forgets WeChat sign-ins). */
-export async function logout(app: App, caller: UserCaller, input: { all?: boolean }): Promise<{ ended: number }> {
+export async function logout(app: App, caller: UserCaller, input: { all?: boolean }): Promise<Served<Data<'logout'>>> {
   const now = app.clock.now();
   return app.db.transaction(async (tx) => {
     let ended = 0;
@@ -354,7 +355,7 @@ export async function logout(app: App, caller: UserCaller, input: { all?: boolea
 export async function me(
   app: App,
   caller: UserCaller,
-): Promise<{ userId: string; phone: string; verified: boolean; unreadMessages: number; pendingRequests: number; person?: PersonView }> {
+): Promise<Served<Data<'me'>>> {
   const base = {
     userId: caller.userId,
     phone: caller.phone,

@@ -26,6 +26,7 @@ import { expireDue, refreshPayability } from './payabilityWatch';
 import { canShare, findPersonByIdNumber, getPerson, isInsured, type PersonRow } from '../store/persons';
 import { hitRateLimit } from '../store/rateLimits';
 import { asActor, type Actor } from './actor';
+import type { Data, Served } from '../contract';
 
 /** Check 1 of SPEC 2.1: logged in (the runtime did that) and verified. */
 export async function requireVerifiedPerson(app: App, caller: { personId: string | null }): Promise<PersonRow> {
@@ -115,7 +116,7 @@ export async function bindRelative(
   app: App,
   caller: UserCaller | Actor,
   input: { name: string; idNumber: string; relationship: Relationship; acceptUndertaking?: boolean; endsOn?: string },
-): Promise<{ binding: BindingView }> {
+): Promise<Served<Data<'bindRelative'>>> {
   const actor = asActor(caller);
   const sharer = await requireVerifiedPerson(app, actor); // 1
   if (!canShare(sharer)) fail('SHARER_NOT_EMPLOYEE'); // 2
@@ -252,7 +253,7 @@ async function pendingForRelative(app: App, person: PersonRow, bindingId: string
   return binding;
 }
 
-export async function confirmBinding(app: App, caller: UserCaller | Actor, input: { bindingId: string }): Promise<{ binding: BindingView }> {
+export async function confirmBinding(app: App, caller: UserCaller | Actor, input: { bindingId: string }): Promise<Served<Data<'confirmBinding'>>> {
   const actor = asActor(caller);
   const person = await requireVerifiedPerson(app, actor);
   const binding = await pendingForRelative(app, person, input.bindingId, '确认');
@@ -283,7 +284,7 @@ export async function declineBinding(
   app: App,
   caller: UserCaller | Actor,
   input: { bindingId: string; notMyRelative?: boolean },
-): Promise<{ binding: BindingView }> {
+): Promise<Served<Data<'declineBinding'>>> {
   const actor = asActor(caller);
   const person = await requireVerifiedPerson(app, actor);
   const binding = await pendingForRelative(app, person, input.bindingId, '拒绝');
@@ -336,7 +337,7 @@ export async function endBinding(
   return true;
 }
 
-export async function unbindRelative(app: App, caller: UserCaller | Actor, input: { bindingId: string }): Promise<{ binding: BindingView }> {
+export async function unbindRelative(app: App, caller: UserCaller | Actor, input: { bindingId: string }): Promise<Served<Data<'unbindRelative'>>> {
   const actor = asActor(caller);
   const person = await requireVerifiedPerson(app, actor);
   const binding = await ownBinding(app, person, input.bindingId);
@@ -358,7 +359,7 @@ export async function unbindRelative(app: App, caller: UserCaller | Actor, input
   return { binding: await loadView(app, binding.binding_id, person.person_id) };
 }
 
-export async function listMembers(app: App, caller: UserCaller): Promise<{ asSharer: BindingView[]; asRelative: BindingView[] }> {
+export async function listMembers(app: App, caller: UserCaller): Promise<Served<Data<'listMembers'>>> {
   const person = await requireVerifiedPerson(app, caller);
   return {
     asSharer: await bindingViews(app, app.db, person.person_id, 'b.sharer_id = $2', [person.person_id]),

@@ -4,6 +4,7 @@ import { fail } from '../errors';
 import type { InstitutionCaller } from '../runtime/caller';
 import { firstAnswerOr, Replay } from '../store/idempotency';
 import { credit } from '../store/ledger';
+import type { Data, Served } from '../contract';
 
 export interface RefundAnswer {
   refundId: string;
@@ -29,7 +30,7 @@ export async function refund(
   app: App,
   institution: InstitutionCaller,
   input: { serialNo: string; refundSerialNo: string; amountFen: number },
-): Promise<RefundAnswer> {
+): Promise<Served<Data<'refund'>>> {
   const hash = createHash('sha256').update(JSON.stringify(['refund', input.serialNo, input.amountFen])).digest('base64url');
   const lookup = {
     table: 'refunds',

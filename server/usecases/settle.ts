@@ -11,6 +11,7 @@ import { fail } from '../errors';
 import type { InstitutionCaller } from '../runtime/caller';
 import { idDigest, insuredFacts } from '../store/persons';
 import { COMMIT_SETTLEMENT_SQL, READ_SETTLEMENT_SQL, type CandidateRow, type SettlementRead, type SettlementWrite } from '../store/settlements';
+import type { Data, Served } from '../contract';
 
 export type SettlementKind = 'outpatient' | 'inpatient' | 'pharmacy';
 
@@ -134,7 +135,7 @@ export function answerOf(
  * A duplicate delivery that committed first makes the statement claim nothing and move no
  * money; the first answer is then read and returned.
  */
-export function settle(app: App, institution: InstitutionCaller, input: SettlementInput): Promise<SettlementAnswer> {
+export function settle(app: App, institution: InstitutionCaller, input: SettlementInput): Promise<Served<Data<'settle'>>> {
   return settleWith(app, institution, input, async (params) => (await app.db.query<SettlementWrite>(COMMIT_SETTLEMENT_SQL, params))[0]);
 }
 
