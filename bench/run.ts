@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(__dirname, 'results');
 const LATEST = path.join(RESULTS, 'latest.json');
 
-const GROUPS = ['settle', 'hot', 'pglite', 'http', 'records', 'startup', 'sizes', 'experiments'] as const;
+const GROUPS = ['settle', 'hot', 'pglite', 'http', 'records', 'clearing', 'startup', 'sizes', 'h5', 'experiments'] as const;
 type Group = (typeof GROUPS)[number];
 
 const GROUP_HELP: Record<Group, string> = {
@@ -26,12 +26,14 @@ const GROUP_HELP: Record<Group, string> = {
   pglite: 'settlement use case on embedded PGlite (in memory)',
   http: 'gateway over HTTP with autocannon: bindRelative checks and listRecords pages (50 connections)',
   records: 'listRecords with 1 million settlements, deep cursor pages, EXPLAIN of the page query',
+  clearing: 'clearingStatement of a month with 1 million settlements, EXPLAIN of its query; what migration 0006 costs a settlement',
   startup: 'start-up of npm start (fresh and restart), cold require of a bundled cloud function',
   sizes: 'weapp main/total, H5 first load (gzip), bundled cloud functions',
+  h5: 'H5 in Chromium on a slow link (500 kbit/s, 400 ms RTT): cold login page usable, tap to page (needs dist/h5)',
   experiments: 'faster settlement variants in bench/experiments, measured like settle (not in the default run)',
 };
 
-const OBSOLETE = [/_at_rate_/, /^settle_pg_background_cpu$/, /^exp_merged/, /^exp_(usecase|cte|single)_prepared_/];
+const OBSOLETE = [/_at_rate_/, /^settle_pg_background_cpu$/, /^exp_merged/, /^exp_(usecase|cte|single)_prepared_/, /^exp_usecase(_pglite)?_unprepared_/];
 
 /** Targets from the issue, for the table. */
 const TARGETS: Record<string, { op: '>=' | '<=' | '=='; value: number }> = {
@@ -44,6 +46,12 @@ const TARGETS: Record<string, { op: '>=' | '<=' | '=='; value: number }> = {
   records_http_p99_ms: { op: '<=', value: 10 },
   records_1m_deep_p99_ms: { op: '<=', value: 10 },
   settle_pg_ledger_mismatches: { op: '==', value: 0 },
+  clearing_1m_statement_p50_ms: { op: '<=', value: 5000 },
+  clearing_1m_close_ms: { op: '<=', value: 5000 },
+  clearing_1m_plan_uses_index: { op: '==', value: 1 },
+  clearing_settle_0006_ratio: { op: '>=', value: 0.95 },
+  h5_slow3g_login_usable_ms: { op: '<=', value: 3000 },
+  h5_slow3g_tap_to_page_ms: { op: '<=', value: 1000 },
 };
 
 function parseArgs(argv: string[]): { groups: Group[]; write: boolean } {
@@ -109,7 +117,7 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const failed: Group[] = [];
   await mkdir(RESULTS, { recursive: true });
-  const pgGroups: Group[] = ['settle', 'hot', 'http', 'records', 'experiments'];
+  const pgGroups: Group[] = ['settle', 'hot', 'http', 'records', 'clearing', 'experiments'];
   if (groups.some((g) => pgGroups.includes(g))) {
     log(`PostgreSQL ${await serverVersion()} ${JSON.stringify(await serverSettings())}`);
   }
@@ -152,6 +160,11 @@ async function main(): Promise<void> {
           Object.assign(figures, result.figures);
           break;
         }
+        case 'clearing': {
+          const { benchClearing } = await import('./clearing');
+          Object.assign(figures, (await benchClearing({ write })).figures);
+          break;
+        }
         case 'startup': {
           const { benchStartup } = await import('./startup');
           Object.assign(figures, await benchStartup());
@@ -162,6 +175,11 @@ async function main(): Promise<void> {
           const result = await benchSizes();
           Object.assign(figures, result.figures);
           notes.push(...result.notes);
+          break;
+        }
+        case 'h5': {
+          const { benchH5Network } = await import('./h5-network');
+          Object.assign(figures, await benchH5Network());
           break;
         }
         case 'experiments': {

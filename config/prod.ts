@@ -1,6 +1,17 @@
 import type { UserConfigExport } from '@tarojs/cli'
+import { H5DeliveryPlugin } from './h5-delivery'
 
 export default {
   mini: {},
-  h5: {},
+  h5: {
+    webpackChain(chain) {
+      // Taro splits only the initial chunks ('initial'): each lazily loaded page then carried its
+      // own copy of every shared module (Taro's components, our components and stores), 100–190 KB
+      // a page. 'all' puts what two or more pages share into shared chunks, fetched once.
+      const splitChunks = chain.optimization.get('splitChunks') as Record<string, unknown>
+      chain.optimization.splitChunks({ ...splitChunks, chunks: 'all', minSize: 8192 })
+      // Preloads of the first pages, a prefetch of the others, precompressed .br/.gz copies.
+      chain.plugin('h5-delivery').use(H5DeliveryPlugin)
+    },
+  },
 } satisfies UserConfigExport<'webpack5'>

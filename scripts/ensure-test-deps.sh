@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure what the tests need outside npm is on this machine (Debian): Chromium and a
-# CJK font for the browser tests, and a running PostgreSQL server with trust auth on
-# 127.0.0.1:5432 and a database "test". Idempotent and quick when everything is there.
+# CJK font for the browser tests, pg_auto_failover for the failover test, and a running
+# PostgreSQL server with trust auth on 127.0.0.1:5432 and a database "test". Idempotent and
+# quick when everything is there.
 set -euo pipefail
 
 SUDO=""
@@ -25,6 +26,12 @@ fi
 if ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy\|noto sans cjk'; then
   echo "[deps] installing a CJK font for screenshots"
   apt_install fonts-wqy-microhei fontconfig
+fi
+
+# The failover test (npm run test:failover, scripts/failover/): pg_auto_failover for PostgreSQL 15.
+if ! command -v pg_autoctl >/dev/null 2>&1; then
+  echo "[deps] installing Debian's postgresql-15-auto-failover"
+  apt_install postgresql-15-auto-failover
 fi
 
 pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }

@@ -1,18 +1,20 @@
 /**
  * `npm run bench -- experiments`: the settlement use case (2 round trips: a read, then one call
  * of the PL/pgSQL function settle_commit), the product as it was before (tx5, 5 round trips),
- * the use case without prepared statements, and the other variants of this folder, measured the
+ * and the other variants of this folder, measured the
  * same way in the same run, interleaved (bench/lib/interleave.ts) so that they meet the same
  * conditions on this shared machine:
  *  0. equivalence: each variant gives the same answers, balances and ledger as the use case on
  *     a scripted set of cases (bench/experiments/equivalence.ts), on PostgreSQL and on PGlite;
- *     the use case runs on the default (prepared) adapter, the variant on its own;
+ *     the use case and the variant each on its own database;
  *  1. PostgreSQL, 16 callers, the settle population, with the raw UPDATE limit as one more arm;
  *     round trips counted on the wire, CPU per settlement;
  *  2. the hot sharer with the largest-balance check, each variant on its own database, and two
  *     deliberately wrong variants that the check must catch;
  *  3. PGlite in memory.
- * Prepared or not is the adapters' own option (openPg/openPglite `{ prepare: false }`).
+ * Every arm runs on the product's adapters as they are (statements prepared); the adapters have
+ * no switch for benchmarks (the unprepared arms were dropped with it: docs/PERFORMANCE.md keeps
+ * their last figures).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -41,10 +43,10 @@ interface Variant {
   name: string;
   what: string;
   fn: SettleFn;
-  /** Measured on PostgreSQL: openPg with its statements prepared (the default), or not. */
-  pg?: 'prepared' | 'unprepared';
-  /** Measured on PGlite: openPglite with its statements prepared (the default), or not. */
-  pglite?: 'prepared' | 'unprepared';
+  /** Measured on PostgreSQL (openPg as the product uses it). */
+  pg?: 'prepared';
+  /** Measured on PGlite (openPglite as the product uses it). */
+  pglite?: 'prepared';
 }
 
 export const VARIANTS: Variant[] = [
@@ -54,18 +56,6 @@ export const VARIANTS: Variant[] = [
     fn: settle,
     pg: 'prepared',
     pglite: 'prepared',
-  },
-  {
-    name: 'usecase_unprepared',
-    what: 'the use case on PostgreSQL with openPg(…, { prepare: false }): every statement unnamed, parsed and planned on every call',
-    fn: settle,
-    pg: 'unprepared',
-  },
-  {
-    name: 'usecase_pglite_unprepared',
-    what: "the use case on PGlite with openPglite(…, { prepare: false }): every statement through PGlite's query, parsed and planned on every call",
-    fn: settle,
-    pglite: 'unprepared',
   },
   {
     name: 'tx5',
@@ -84,9 +74,9 @@ export const VARIANTS: Variant[] = [
   { name: 'single', what: 'everything in one statement, rules in SQL (1 round trip; prepared)', fn: settleSingle, pg: 'prepared', pglite: 'prepared' },
 ];
 
-/** PostgreSQL through the server's adapter, prepared or not as the variant says. */
-function openPgFor(variant: Variant, url: string, size: number) {
-  return openPg(url, size, { prepare: variant.pg !== 'unprepared' });
+/** PostgreSQL through the server's adapter, as the product opens it. */
+function openPgFor(_variant: Variant, url: string, size: number) {
+  return openPg(url, size);
 }
 
 /**
@@ -135,8 +125,8 @@ export async function benchExperiments(options: { write: boolean; only?: string[
   // …and on PGlite, whose prepared statements run as EXECUTE with quoted literals.
   for (const variant of variants.filter((v) => v.name !== 'usecase' && v.pglite)) {
     const result = await equivalence(
-      async (side) => {
-        const db = await openPglite(undefined, undefined, { prepare: side === 'reference' || variant.pglite !== 'unprepared' });
+      async () => {
+        const db = await openPglite();
         return { db, close: () => db.close() };
       },
       settle,
@@ -149,13 +139,10 @@ export async function benchExperiments(options: { write: boolean; only?: string[
   // 1. PostgreSQL, 16 callers, interleaved with each other and with the raw UPDATE.
   const pgVariants = variants.filter((v) => v.pg);
   const env = await openSettleEnv();
-  const unpreparedDb = openPg(env.url, 16, { prepare: false });
   const raw = await openRawUpdate(env.url);
   keepConnections(env.app.db);
-  keepConnections(unpreparedDb);
   try {
-    const unpreparedEnv = { ...env, app: await benchApp(unpreparedDb) };
-    const envOf = (v: Variant) => (v.pg === 'unprepared' ? unpreparedEnv : env);
+    const envOf = (_v: Variant) => env;
     for (const variant of pgVariants) {
       const rt = await countRoundTrips(envOf(variant).app, env.institution, variant.fn, env.relatives, env.selfPayers);
       figures[`exp_${variant.name}_round_trips`] = rt.mulaidOnly;
@@ -201,7 +188,6 @@ export async function benchExperiments(options: { write: boolean; only?: string[
     figures.exp_pg_ledger_mismatches = checks.ledgerMismatches + checks.settlementMismatches;
   } finally {
     await raw.close();
-    await unpreparedDb.close().catch(() => undefined);
     await env.close();
   }
 
@@ -267,20 +253,14 @@ export async function benchExperiments(options: { write: boolean; only?: string[
   const pgliteVariants = variants.filter((v) => v.pglite);
   if (pgliteVariants.length > 0) {
     const db = await openPglite();
-    let unpreparedDb: Awaited<ReturnType<typeof openPglite>> | undefined;
     try {
       const app = await benchApp(db);
       const { relatives } = await seedFamilies(app, { sharers: 10_000, relatives: 10_000, perRelative: 2 });
       const { caller } = await insertInstitution(app);
       await db.exec('ANALYZE');
-      let unpreparedApp = app;
-      if (pgliteVariants.some((v) => v.pglite === 'unprepared')) {
-        unpreparedDb = await openPglite(undefined, await db.raw.dumpDataDir('gzip'), { prepare: false });
-        unpreparedApp = await benchApp(unpreparedDb);
-      }
       const arms: Arm[] = pgliteVariants.map((v) => {
         let slices = 0;
-        const target = v.pglite === 'unprepared' ? unpreparedApp : app;
+        const target = app;
         return {
           name: v.name,
           slice: (durationMs) => settleLoad(target, caller, relatives, v.fn, { workers: 16, warmupMs: 300, durationMs, tag: `pglite-${v.name}-${slices++}` }),
@@ -297,11 +277,8 @@ export async function benchExperiments(options: { write: boolean; only?: string[
         log(`experiment ${v.name} on PGlite: ${round(r.rate)}/s p99 ${round(r.latency.p99)} ms (${r.errors} errors)`);
       }
       figures.exp_pglite_ledger_mismatches = 0;
-      for (const checked of new Set([app, unpreparedApp])) {
-        figures.exp_pglite_ledger_mismatches += (await ledgerMismatches(checked)) + (await settlementLedgerMismatches(checked));
-      }
+      figures.exp_pglite_ledger_mismatches += (await ledgerMismatches(app)) + (await settlementLedgerMismatches(app));
     } finally {
-      await unpreparedDb?.close();
       await db.close();
     }
   }

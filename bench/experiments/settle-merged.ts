@@ -18,7 +18,6 @@ import { shanghaiToday } from '../../src/rules/age';
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../server/app';
 import type { InstitutionCaller } from '../../server/runtime/caller';
-import type { PersonRow } from '../../server/store/persons';
 import { Replay } from '../../server/store/idempotency';
 import { READ_SETTLEMENT_SQL, type SettlementRead } from '../../server/store/settlements';
 import {

@@ -4,5 +4,5 @@ import { login } from '../../server/usecases/auth';
 
 export const main = defineCloudFunction({
   ...FUNCTIONS.login,
-  run: ({ app, caller }, event) => login(app, caller.source, event),
+  run: ({ app, caller }, event) => login(app, caller, event),
 });

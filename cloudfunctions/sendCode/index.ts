@@ -4,5 +4,5 @@ import { sendCode } from '../../server/usecases/auth';
 
 export const main = defineCloudFunction({
   ...FUNCTIONS.sendCode,
-  run: ({ app }, event) => sendCode(app, event),
+  run: ({ app, caller }, event) => sendCode(app, caller, event),
 });

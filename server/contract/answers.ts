@@ -24,7 +24,8 @@ export type InsuranceType = 'employee' | 'resident' | 'none';
 export type PersonStatus = 'active' | 'suspended' | 'terminated';
 export type SettlementKind = 'outpatient' | 'inpatient' | 'pharmacy';
 /** A payment record's kind: the settlement's. */
-export type RecordKind = SettlementKind;
+/** A bill's kind, or `premium`: a relative's resident premium paid from the account (代缴, SPEC 2.12). */
+export type RecordKind = SettlementKind | 'premium';
 export type StaffRole = 'agent' | 'handler' | 'supervisor';
 export type EvidenceKind = 'id_card' | 'undertaking' | 'power_of_attorney';
 
@@ -104,6 +105,24 @@ export interface Binding {
   quotaFen?: Fen;
   /** What is left of the quota (it shrinks by payments, grows back by refunds). */
   quotaLeftFen?: Fen;
+  /** Why the system ended it (SPEC 2.1): an insurance relationship ended or moved, or its end date came. */
+  endedReason?: EndedReason;
+  /** For the sharer of an active binding with a resident-insured or uninsured relative: the premium it may pay (SPEC 2.12). */
+  premium?: PremiumOffer;
+}
+
+export type EndedReason = 'insurance_ended' | 'region_moved' | 'end_date';
+
+/** The resident premium of the year the window is open for (or opens next), as the sharer may pay it (SPEC 2.12). */
+export interface PremiumOffer {
+  year: number;
+  amountFen: Fen;
+  /** `MM-DD..MM-DD` of the relative's region. */
+  window: string;
+  /** Today (Asia/Shanghai) lies in that year's window. */
+  open: boolean;
+  /** That year's premium is already paid, by anyone. */
+  paid: boolean;
 }
 
 export interface PaymentRecord {
@@ -118,6 +137,8 @@ export interface PaymentRecord {
   relationship: Relationship;
   sharer: MaskedPerson;
   relative: MaskedPerson;
+  /** For a `premium` record: the year whose resident premium it paid. */
+  premiumYear?: number;
 }
 
 export interface RecordsPage {

@@ -5,7 +5,8 @@
  * type their calls from. Field rules come from server/runtime/fields.ts.
  */
 import { z } from 'zod';
-import { isPolicyScope, POLICY_LIMITS } from '../../src/rules/policy';
+import { MAX_AMOUNT_FEN } from '../../src/rules/money';
+import { isPolicyScope, isPremiumWindow, POLICY_LIMITS, PREMIUM_LIMITS } from '../../src/rules/policy';
 import {
   amountFenField,
   codeField,
@@ -46,7 +47,7 @@ const quotaAmountField = z
   .number({ message: '额度应为整数（单位：分）' })
   .int('额度应为整数（单位：分）')
   .min(0, '额度不能为负')
-  .max(1_000_000_000_000, '额度超出范围');
+  .max(MAX_AMOUNT_FEN, '额度超过上限（¥1,000,000.00）');
 
 const evidenceField = z.strictObject({
   kind: z.enum(['id_card', 'undertaking', 'power_of_attorney'], { message: 'evidence.kind 应为 id_card、undertaking 或 power_of_attorney' }),
@@ -181,6 +182,16 @@ export const FUNCTIONS = {
         .max(POLICY_LIMITS.consentFromAge.max, '年龄过大')
         .nullable()
         .optional(),
+      premiumWindow: z
+        .string({ message: 'premiumWindow 应为 MM-DD..MM-DD' })
+        .refine(isPremiumWindow, 'premiumWindow 应为 MM-DD..MM-DD，如 09-01..12-31（日期须真实存在，不能为 02-29）')
+        .optional(),
+      residentPremiumFen: z
+        .number({ message: 'residentPremiumFen 应为整数（分）' })
+        .int('应为整数（分）')
+        .min(PREMIUM_LIMITS.residentPremiumFen.min, '至少为1分')
+        .max(PREMIUM_LIMITS.residentPremiumFen.max, '最多为100,000,000分')
+        .optional(),
     }),
   ),
   createInstitution: fn(
@@ -209,7 +220,12 @@ export const FUNCTIONS = {
   /** SPEC 2.11: the monthly clearing between provinces. */
   clearingStatement: fn(
     'admin',
-    z.strictObject({ month: z.string({ message: '月份格式应为 YYYY-MM' }).regex(/^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM') }),
+    z.strictObject({
+      // From 2000-01: no mutual aid is older, and no month outside four-digit years.
+      month: z
+        .string({ message: '请提供月份，格式为 YYYY-MM（如 2026-03）' })
+        .regex(/^(2[0-9]{3}|[3-9][0-9]{3})-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM（如 2026-03），且不早于 2000-01'),
+    }),
   ),
 
   // Staff (token from `staffLogin`; SPEC 2.10).

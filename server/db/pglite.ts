@@ -159,10 +159,8 @@ function lockDataDir(dataDir: string): () => void {
  * Embedded PostgreSQL (PGlite). One connection: concurrent calls queue, and a transaction
  * holds the connection until it ends, which makes every transaction serial here.
  * `dataDir` undefined means in memory; a data directory is locked to this process.
- * `prepare: false` (default true) runs every statement through PGlite's `query`, parsed and
- * planned on every call as before plan caching; only the benchmarks use it, to show its worth.
  */
-export async function openPglite(dataDir?: string, loadDataDir?: Blob, options: { prepare?: boolean } = {}): Promise<Db & { raw: PGlite }> {
+export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Db & { raw: PGlite }> {
   const release = dataDir ? lockDataDir(dataDir) : () => undefined;
   let raw: PGlite;
   try {
@@ -180,7 +178,7 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob, options: 
     throw error;
   }
   const statistics = statisticsKeeper(raw);
-  const wrap = statementRunner(options.prepare ?? true, statistics.count);
+  const wrap = statementRunner(true, statistics.count);
   const plain = wrap(raw);
   return {
     kind: 'pglite',

@@ -66,6 +66,13 @@ export const DEMO_PERSONS: DemoPerson[] = [
   // with her in the app; the request waits for the mother, who cannot answer it on a phone.
   p('zhaoguiying', '赵桂英', '130100', '1948-05-20', 127, 'employee', 'active', { balanceFen: 200_000 }),
   p('liumin', '刘敏', '130100', '1974-08-08', 228, 'employee', 'active', { balanceFen: 100_000, phone: '13800000013', verified: true }),
+  // The 2026 rules (SPEC 2.11, 2.12): 高峰 in 石家庄 shares with his father in 南京 through a quota
+  // (跨省共济), his brother's quota in 上海 is used up (QUOTA_SPENT), and his mother's resident
+  // premium of next year can be paid from his account (代缴) while the window is open.
+  p('gaofeng', '高峰', '130100', '1984-04-04', 515, 'employee', 'active', { balanceFen: 800_000, phone: '13800000014', verified: true }),
+  p('gaojianjun', '高建军', '320100', '1955-05-05', 617, 'resident', 'active'),
+  p('gaoyuan', '高原', '310100', '1989-09-19', 719, 'resident', 'active'),
+  p('liuguilan', '刘桂兰', '130100', '1958-08-18', 822, 'resident', 'active'),
 ];
 
 export interface DemoBinding {
@@ -76,6 +83,8 @@ export interface DemoBinding {
   notMyRelative?: boolean;
   /** Days before the first start on which the binding ended by its end date. */
   endedDaysAgo?: number;
+  /** A quota the sharer set aside for this relative (SPEC 2.11): what lets it cross provinces. */
+  quotaFen?: number;
 }
 
 export const DEMO_BINDINGS: DemoBinding[] = [
@@ -91,6 +100,9 @@ export const DEMO_BINDINGS: DemoBinding[] = [
   { sharer: 'qianduoduo', relative: 'lina', relationship: 'spouse', status: 'declined', notMyRelative: true },
   { sharer: 'zhouhong', relative: 'zhoujie', relationship: 'sibling', status: 'active', endedDaysAgo: 10 },
   { sharer: 'liumin', relative: 'zhaoguiying', relationship: 'parent', status: 'pending' },
+  { sharer: 'gaofeng', relative: 'gaojianjun', relationship: 'parent', status: 'active', quotaFen: 200_000 },
+  { sharer: 'gaofeng', relative: 'gaoyuan', relationship: 'sibling', status: 'active', quotaFen: 30_000 },
+  { sharer: 'gaofeng', relative: 'liuguilan', relationship: 'parent', status: 'active' },
 ];
 
 /** 张伟 put his father in his 亲情账户 only: the classic "mutual aid does not work". */
@@ -99,6 +111,9 @@ export const DEMO_FAMILY_ACCOUNT = [{ owner: 'zhangwei', person: 'zhangjianguo',
 export const DEMO_INSTITUTIONS = [
   { code: 'H13010000001', name: '河北医科大学第二医院', kind: 'hospital' as const },
   { code: 'P13010000001', name: '石家庄乐仁堂大药房', kind: 'pharmacy' as const },
+  // Institutions of other provinces, paid through quotas (their province is in their national code).
+  { code: 'H32010000001', name: '南京市第一医院', kind: 'hospital' as const },
+  { code: 'P31010000001', name: '上海第一医药商店', kind: 'pharmacy' as const },
 ];
 
 /** Policies: 唐山 keeps sharing inside the pooling region and to close relatives only; 秦皇岛 asks adults to confirm. */
@@ -115,6 +130,9 @@ export const DEMO_SETTLEMENTS = [
   { patient: 'zhangxiaoming', institution: 'H13010000001', kind: 'inpatient' as const, amountFen: 56_000, daysAgo: 8 },
   { patient: 'lina', institution: 'P13010000001', kind: 'pharmacy' as const, amountFen: 3_500, daysAgo: 2 },
   { patient: 'wugang', institution: 'H13010000001', kind: 'outpatient' as const, amountFen: 9_900, daysAgo: 90, beforePolicy: true },
+  // Paid from 高峰's quotas: ¥356.80 of his father's ¥2,000.00, all ¥300.00 of his brother's.
+  { patient: 'gaojianjun', institution: 'H32010000001', kind: 'outpatient' as const, amountFen: 35_680, daysAgo: 12 },
+  { patient: 'gaoyuan', institution: 'P31010000001', kind: 'pharmacy' as const, amountFen: 30_000, daysAgo: 5 },
 ];
 
 /** What the start-up text lists: each demo phone and what it shows. */
@@ -131,6 +149,12 @@ export const DEMO_GUIDE: Array<{ phone: string; who: string; shows: string }> = 
   { phone: '13800000010', who: '张小明（子女）', shows: '被共济人：看到父亲张伟为他支付的记录' },
   { phone: '13800000012', who: '周杰（石家庄）', shows: '姐姐周红为他设的共济有效期已过：已到期，诊断 BINDING_EXPIRED' },
   { phone: '13800000011', who: '吴刚（石家庄）', shows: '哥哥吴磊参保唐山，唐山改为仅本统筹区共济：OUT_OF_REGION' },
+  {
+    phone: '13800000014',
+    who: '高峰（职工，石家庄，余额¥8,000.00）',
+    shows:
+      '跨省共济：为南京的父亲高建军设了¥2,000.00共济额度（已用¥356.80，可调整、解绑后剩余退回）；上海的弟弟高原的¥300.00额度已用完（QUOTA_SPENT）；首页显示可用余额与冻结额度；母亲刘桂兰参加居民医保，缴费期内可为她代缴下一年度居民医保费',
+  },
   {
     phone: '13800000013',
     who: '刘敏（职工，石家庄）',

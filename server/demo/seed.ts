@@ -8,6 +8,7 @@ import { notify } from '../store/messages';
 import { expireDue, refreshPayability } from '../usecases/payabilityWatch';
 import { shanghaiToday } from '../../src/rules/age';
 import { UNDERTAKING } from '../../src/rules/undertaking';
+import { setQuota } from '../usecases/quota';
 import { DEMO_BINDINGS, DEMO_FAMILY_ACCOUNT, DEMO_INSTITUTIONS, DEMO_PERSONS, DEMO_POLICIES, DEMO_SETTLEMENTS, DEMO_STAFF } from './cast';
 import { createStaff } from '../usecases/staff';
 import { TOTP, Secret } from 'otpauth';
@@ -101,6 +102,14 @@ export async function seedDemo(app: App): Promise<void> {
       relationship: binding.relationship,
       role: 'relative',
     });
+  }
+  // Quotas are set aside through the product itself (setQuota), by their sharers, the day after binding.
+  for (const [index, binding] of DEMO_BINDINGS.entries()) {
+    if (binding.quotaFen === undefined) continue;
+    const sharer = userId.get(binding.sharer);
+    if (!sharer) throw new Error(`demo quota of ${binding.sharer}, who has no user`);
+    const caller = { kind: 'user' as const, userId: sharer, phone: '', personId: idOf(binding.sharer), sessionId: null, openid: null };
+    await setQuota(at(109 - index), caller, { bindingId: bindingId.get(binding.relative) ?? '', amountFen: binding.quotaFen });
   }
   for (const member of DEMO_FAMILY_ACCOUNT) {
     await app.db.query(

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import fastifyStatic from '@fastify/static';
 import type { App } from '../app';
+import { DEFAULT_BODY_LIMIT_BYTES } from '../config';
 import { httpStatusOf, INTERNAL, type Envelope } from '../runtime/envelope';
 import type { CloudMain } from '../runtime/define';
+import { registerHealth } from './health';
+import { registerDeliveryHooks, registerStaticApps } from './static';
 
-export const BODY_LIMIT_BYTES = 64 * 1024;
+/** The default body limit (HTTP_BODY_LIMIT_BYTES sets the gateway's own). */
+export const BODY_LIMIT_BYTES = DEFAULT_BODY_LIMIT_BYTES;
 export const H5_DIR = path.resolve(__dirname, '../../dist/h5');
 /** The staff console (`npm run build:staff`), served at /staff/ (SPEC 2.10). */
 export const STAFF_DIR = path.resolve(__dirname, '../../dist/staff');
@@ -61,19 +63,30 @@ export async function buildGateway(
   h5Dir = H5_DIR,
   staffDir = STAFF_DIR,
 ): Promise<FastifyInstance> {
+  const { http } = app.config;
   const server = Fastify({
     logger: false,
-    bodyLimit: BODY_LIMIT_BYTES,
+    // A request that never ends is closed (SPEC 2.13): its headers within headersTimeout, the
+    // whole of it within requestTimeout (Node checks every checkIntervalMs), a silent connection
+    // after connectionTimeout, an idle keep-alive one after keepAliveTimeout.
+    bodyLimit: http.bodyLimitBytes,
+    requestTimeout: http.requestTimeoutMs,
+    connectionTimeout: http.connectionTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    http: { headersTimeout: http.headersTimeoutMs, connectionsCheckingInterval: http.checkIntervalMs },
     genReqId: () => randomUUID(),
     clientErrorHandler,
     // JSON bodies: fastify's parser refuses __proto__ and constructor pollution.
   });
 
+  // Security headers and compression first: they cover every route below and the 404s (static.ts).
+  await registerDeliveryHooks(server, { h5Dir, staffDir });
+
   server.addContentTypeParser('*', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
 
   server.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
-      return send(reply, invalid('event', `请求体过大（不能超过 ${BODY_LIMIT_BYTES / 1024} KB）`), 413);
+      return send(reply, invalid('event', `请求体过大（不能超过 ${Math.floor(http.bodyLimitBytes / 1024)} KB）`), 413);
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return send(reply, invalid('event', '请求内容不是有效的 JSON，请检查后重试'));
@@ -118,15 +131,9 @@ export async function buildGateway(
       : send(reply.header('allow', 'POST'), invalid('method', '云函数只接受 POST 请求'), 405),
   );
 
-  server.get('/healthz', async () => ({ ok: true }));
+  registerHealth(server, app);
 
-  const hasH5 = existsSync(path.join(h5Dir, 'index.html'));
-  if (hasH5) await server.register(fastifyStatic, { root: h5Dir, prefix: '/', index: ['index.html'] });
-  if (existsSync(path.join(staffDir, 'index.html'))) {
-    // A second root: the reply decorators belong to the H5 registration.
-    await server.register(fastifyStatic, { root: staffDir, prefix: '/staff/', index: ['index.html'], decorateReply: false });
-    server.get('/staff', async (_request, reply) => reply.redirect('/staff/'));
-  }
+  const { hasH5 } = await registerStaticApps(server, { h5Dir, staffDir });
   server.setNotFoundHandler((request, reply) =>
     hasH5 && request.method === 'GET'
       ? reply.sendFile('index.html')

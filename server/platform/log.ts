@@ -10,7 +10,7 @@ export type Logger = pino.Logger;
 export function createLogger(options: { level?: string; write?: (line: string) => void } = {}): Logger {
   const write = options.write ?? ((line: string) => process.stdout.write(line));
   return pino(
-    { level: options.level ?? process.env.LOG_LEVEL ?? 'info', base: undefined },
+    { level: options.level ?? 'info', base: undefined },
     { write: (line: string) => write(scrubIdNumbers(line)) },
   );
 }

@@ -39,3 +39,31 @@ export class HttpSmsSender implements SmsSender {
     if (!response.ok) throw new Error(`SMS gateway answered ${response.status}`);
   }
 }
+
+/**
+ * A fake provider for tests and drills: records what it sends, and fails (as a provider that
+ * errors or times out) while `failing` is set or for the next `failNext(n)` sends.
+ */
+export class FailingSmsSender implements SmsSender {
+  readonly sent: Array<{ phone: string; code: string }> = [];
+  failing = false;
+  private failures = 0;
+  attempts = 0;
+
+  failNext(n: number): void {
+    this.failures = n;
+  }
+
+  async sendLoginCode(phone: string, code: string): Promise<void> {
+    this.attempts += 1;
+    if (this.failing || this.failures > 0) {
+      this.failures = Math.max(0, this.failures - 1);
+      throw new Error('SMS gateway answered 503');
+    }
+    this.sent.push({ phone, code });
+  }
+
+  lastCode(phone: string): string | undefined {
+    return [...this.sent].reverse().find((s) => s.phone === phone)?.code;
+  }
+}

@@ -19,6 +19,21 @@ export class WechatPhoneCodeError extends Error {
   }
 }
 
+/** WECHAT_APPID and WECHAT_SECRET are not set: there is nobody to ask. */
+export class WechatPhoneNotConfigured extends Error {
+  constructor() {
+    super('WeChat phone login is not configured (WECHAT_APPID and WECHAT_SECRET)');
+    this.name = 'WechatPhoneNotConfigured';
+  }
+}
+
+/** Production without WeChat's keys: every code is refused as "not configured", never resolved. */
+export class UnconfiguredWechatPhoneResolver implements WechatPhoneResolver {
+  async phoneFromCode(): Promise<string> {
+    throw new WechatPhoneNotConfigured();
+  }
+}
+
 /** Development: the code `dev:13800000001` stands for that phone; anything else is refused. */
 export class DevWechatPhoneResolver implements WechatPhoneResolver {
   async phoneFromCode(code: string): Promise<string> {

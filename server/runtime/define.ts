@@ -18,6 +18,8 @@ import {
 import { failure, INTERNAL, success, type Envelope, type ErrorBody } from './envelope';
 import { firstIssue } from './issues';
 import { DatabaseNotConfigured, defaultApp } from './defaultApp';
+import { isUnreachable } from '../db/port';
+import { ERROR_MESSAGES } from '../../src/rules/errorCodes';
 
 export type AuthKind = 'public' | 'user' | 'institution' | 'admin' | 'staff';
 
@@ -78,6 +80,7 @@ interface WxServerSdk {
  * environment (WX_OPENID) on every call, and turns an all-digit value into a number.
  */
 function wechatOpenid(): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only inside WeChat's runtime, where it exists
   const cloud = require('wx-server-sdk') as WxServerSdk;
   const openid = cloud.getWXContext().OPENID;
   if (typeof openid === 'string' && openid !== '') return openid;
@@ -87,13 +90,15 @@ function wechatOpenid(): string | undefined {
 
 /**
  * SPEC 4's UNAVAILABLE (the database cannot be reached) for an instance that has no database at
- * all. The message names the variable, for whoever deploys. (UNAVAILABLE is not yet one of
- * src/rules/errorCodes.ts's codes, hence the widening.)
+ * all. The message names the variable, for whoever deploys.
  */
-const NO_DATABASE: { code: string; message: string } = {
+const NO_DATABASE: ErrorBody = {
   code: 'UNAVAILABLE',
   message: '服务暂不可用：云函数未配置数据库（环境变量 DATABASE_URL），请联系管理员',
 };
+
+/** The database is away (SPEC 2.13): the caller may retry, with the same idempotency key. */
+const DATABASE_AWAY: ErrorBody = { code: 'UNAVAILABLE', message: ERROR_MESSAGES.UNAVAILABLE };
 
 const STAFF_ROLE_TEXT: Readonly<Record<StaffRole, string>> = {
   agent: '该功能仅限医保经办工作人员使用',
@@ -156,17 +161,23 @@ export function defineCloudFunction<A extends AuthKind, S extends z.ZodType, R>(
       }
       const parsed = spec.event.safeParse(event);
       if (!parsed.success) {
-        const issue = firstIssue(parsed.error);
+        const issue = firstIssue(parsed.error, event);
         throw new AppError('INVALID_INPUT', issue.message, issue.field);
       }
       return success(await spec.run({ app, caller, requestId }, parsed.data));
     } catch (error) {
       if (error instanceof AppError) return failure(error);
       const log = app?.log;
+      if (isUnreachable(error)) {
+        // Not a defect: a warning, once per call, without the statement or its parameters.
+        if (log) log.warn({ requestId, err: describe(error).message }, 'database unavailable');
+        else console.error(JSON.stringify({ requestId, err: describe(error).message, msg: 'database unavailable' }));
+        return { ok: false, error: DATABASE_AWAY };
+      }
       if (log) log.error({ requestId, err: describe(error) }, 'cloud function failed');
       // Before the app exists (a cold start that failed) the runtime's log is all there is.
       else console.error(JSON.stringify({ requestId, err: describe(error), msg: 'cloud function failed to start' }));
-      if (error instanceof DatabaseNotConfigured) return { ok: false, error: NO_DATABASE as ErrorBody };
+      if (error instanceof DatabaseNotConfigured) return { ok: false, error: NO_DATABASE };
       return { ok: false, error: INTERNAL };
     }
   };

@@ -5,7 +5,17 @@ import { MAX_AMOUNT_FEN } from '../../src/rules/money';
 import { isPoolingRegionCode } from '../../src/rules/region';
 
 /** Field schemas shared by the cloud functions' events. One place for each input rule. */
-const noControlChars = /^[^\u0000-\u001f\u007f]*$/;
+/**
+ * Characters that show nothing, or change how the text around them shows: C0 and C1 controls
+ * (Cc), format characters (Cf: zero-width space, joiners and non-joiners, LRM/RLM, the
+ * bidirectional embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069, U+FEFF, soft
+ * hyphen, tag characters), the line and paragraph separators and the Hangul fillers. A name with
+ * one looks like another name to a person. The middle dot of names such as 迪丽热巴·迪力木拉提
+ * (U+00B7) is punctuation, not one of them.
+ */
+// eslint-disable-next-line no-misleading-character-class -- U+034F (combining grapheme joiner) is listed on its own, as one of the invisible characters
+const invisible = /[\p{Cc}\p{Cf}\u2028\u2029\u034f\u115f\u1160\u3164\uffa0]/u;
+const visibleOnly = (text: string): boolean => !invisible.test(text);
 /** Half of a surrogate pair on its own: not text PostgreSQL can store (and jsonb refuses it outright). */
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const wellFormed = (text: string): boolean => !loneSurrogate.test(text);
@@ -17,14 +27,14 @@ export const personNameField = z
   .trim()
   .min(1, '请输入姓名')
   .max(64, '姓名过长')
-  .regex(noControlChars, '姓名含有不可见字符')
+  .refine(visibleOnly, '姓名含有不可见字符或控制字符（如零宽字符、文字方向控制符），请删除后重新输入')
   .refine(wellFormed, '姓名含有无法识别的字符');
 export const institutionNameField = z
   .string()
   .trim()
   .min(1, '请输入机构名称')
   .max(100, '机构名称过长')
-  .regex(noControlChars, '机构名称含有不可见字符')
+  .refine(visibleOnly, '机构名称含有不可见字符或控制字符（如零宽字符、文字方向控制符），请删除后重新输入')
   .refine(wellFormed, '机构名称含有无法识别的字符');
 /** Only the shape here: the ID number rules (GB 11643) run in the use case, in SPEC order. */
 export const idNumberField = z.string().max(64, '身份证号码过长');
@@ -64,5 +74,5 @@ export const staffTextField = (what: string, min: number, max: number) =>
     .trim()
     .min(min, `请填写${what}（至少${min}个字）`)
     .max(max, `${what}最长${max}个字`)
-    .regex(noControlChars, `${what}含有不可见字符`)
+    .refine(visibleOnly, `${what}含有不可见字符或控制字符（如零宽字符、文字方向控制符），请删除后重新输入`)
     .refine(wellFormed, `${what}含有无法识别的字符`);

@@ -8,13 +8,20 @@ import {
 } from '../../src/rules/payability';
 import type { Policy } from '../../src/rules/policy';
 import type { Relationship } from '../../src/rules/relationship';
+import { randomUUID } from 'node:crypto';
+import type { NoticeKind, NoticeRef } from '../../src/rules/notices';
 import type { Queryable, SqlParam } from '../db/port';
+import { lockAccounts, releaseQuota } from './ledger';
+import { notify } from './messages';
 import { loadPolicies } from './policies';
 import type { PersonRow } from './persons';
 
 export type { BindingStatus };
 
 export type EndedBy = 'sharer' | 'relative' | 'operator' | 'staff' | 'system';
+/** Why the system ended a binding by itself (SPEC 2.1): a registry change, or its end date. */
+export type AutoEndReason = 'insurance_ended' | 'region_moved';
+export type EndedReason = AutoEndReason | 'end_date';
 
 export interface BindingRow {
   binding_id: string;
@@ -25,6 +32,7 @@ export interface BindingRow {
   created_at: Date;
   ended_at: Date | null;
   ended_by: EndedBy | null;
+  ended_reason: EndedReason | null;
   ends_on: string | null;
   can_pay: boolean | null;
   sharer_name: string;
@@ -33,6 +41,11 @@ export interface BindingRow {
   sharer_status: PersonRow['status'];
   sharer_pooling_region: string;
   sharer_balance_fen: bigint;
+  /** What the sharer holds for quotas (SPEC 2.11); the free balance is balance − held. */
+  sharer_held_fen: bigint;
+  /** The quota and what is left of it, or both null (no quota). */
+  quota_fen: bigint | null;
+  quota_left_fen: bigint | null;
   relative_name: string;
   relative_id_masked: string;
   relative_birth_date: string;
@@ -53,6 +66,8 @@ export interface BindingView {
   createdAt: Date;
   endedAt?: Date;
   endedBy?: EndedBy;
+  /** Why it ended by itself: the insurance ended, moved region, or the end date came (SPEC 2.1). */
+  endedReason?: EndedReason;
   endsOn?: string;
   viewerRole: 'sharer' | 'relative';
   /** Whether the viewer may unbind it now (SPEC 2.1: a relative under the consent age may not). */
@@ -61,15 +76,20 @@ export interface BindingView {
   relative: { name: string; idNumberMasked: string; insuranceType: string; poolingRegion: string };
   /** Mutual aid paid under this binding, net of refunds. */
   spentFen: bigint;
+  /** The quota the sharer set aside for this relative (SPEC 2.11); absent without a quota. */
+  quotaFen?: bigint;
+  /** What is left of it (0 once the binding has ended: the rest went back to the sharer). */
+  quotaLeftFen?: bigint;
   /** The same, this calendar month (Asia/Shanghai). */
   spentThisMonthFen: bigint;
 }
 
 const SELECT_BINDINGS = `
-  SELECT b.binding_id, b.sharer_id, b.relative_id, b.status, b.relationship, b.created_at, b.ended_at, b.ended_by,
+  SELECT b.binding_id, b.sharer_id, b.relative_id, b.status, b.relationship, b.created_at, b.ended_at, b.ended_by, b.ended_reason,
     b.ends_on::text AS ends_on, b.can_pay,
     s.name AS sharer_name, s.id_masked AS sharer_id_masked, s.insurance_type AS sharer_insurance_type,
     s.status AS sharer_status, s.pooling_region AS sharer_pooling_region, COALESCE(a.balance_fen, 0)::bigint AS sharer_balance_fen,
+    COALESCE(a.held_fen, 0)::bigint AS sharer_held_fen, b.quota_fen, b.quota_left_fen,
     r.name AS relative_name, r.id_masked AS relative_id_masked, r.birth_date::text AS relative_birth_date,
     r.insurance_type AS relative_insurance_type, r.status AS relative_status, r.pooling_region AS relative_pooling_region,
     COALESCE((SELECT sum(st.mulaid_pay_fen - st.mulaid_refunded_fen) FROM settlements st
@@ -124,7 +144,8 @@ export function bindingFacts(row: BindingRow, policy: Policy): BindingFacts {
       poolingRegion: row.sharer_pooling_region,
     },
     sharerPolicy: policy,
-    availableFen: row.sharer_balance_fen,
+    availableFen: row.sharer_balance_fen - row.sharer_held_fen,
+    quotaLeftFen: row.quota_left_fen,
   };
 }
 
@@ -160,6 +181,7 @@ export function bindingView(
     createdAt: row.created_at,
     ...(row.ended_at ? { endedAt: row.ended_at } : {}),
     ...(row.ended_by ? { endedBy: row.ended_by } : {}),
+    ...(row.ended_reason ? { endedReason: row.ended_reason } : pay.status === 'expired' ? { endedReason: 'end_date' as const } : {}),
     ...(row.ends_on ? { endsOn: row.ends_on } : {}),
     viewerRole: viewerIsSharer ? 'sharer' : 'relative',
     canLeave: live && (viewerIsSharer || relativeMayLeave),
@@ -175,5 +197,73 @@ export function bindingView(
     },
     spentFen: row.spent_fen,
     spentThisMonthFen: row.spent_month_fen,
+    ...(row.quota_fen !== null && row.quota_left_fen !== null ? { quotaFen: row.quota_fen, quotaLeftFen: row.quota_left_fen } : {}),
   };
+}
+
+/** The facts of a binding that ending it needs. */
+export interface EndingBinding {
+  binding_id: string;
+  sharer_id: string;
+  relative_id: string;
+  relationship: Relationship | string;
+  sharer_name: string;
+  relative_name: string;
+}
+
+export interface EndOptions {
+  /** What the binding becomes: `unbound` (default), `declined` (a pending request refused) or `expired`. */
+  status?: 'unbound' | 'declined' | 'expired';
+  /** When it ended (default: now); an expiry ends at the start of its end date. */
+  endedAt?: Date;
+  /** A decline as "not my relative" (SPEC 2.8). */
+  notMyRelative?: boolean;
+  /** Why the system ended it (SPEC 2.1: insurance ended or moved, or its end date), stored and shown. */
+  reason?: EndedReason;
+  /**
+   * The notice of the end: its kind and extra facts, and who is told (`both`, or the side that
+   * did not act, which is the default: `by` sharer tells the relative and the other way round;
+   * staff, operator and system tell both).
+   */
+  notice?: { kind: NoticeKind; ref?: NoticeRef; to?: 'both' | 'sharer' | 'relative' };
+}
+
+/**
+ * Ends a live (active or pending) binding — the one way any binding ends (SPEC 2.1, 2.11): the
+ * sharer's account is locked first (the lock order of migration 0005), what is left of the
+ * binding's quota returns to the sharer's free balance (releaseQuota, a `quota_release` entry),
+ * the binding is marked ended, and both sides are told: the end notice to the side(s) of
+ * `options.notice`, and, when a quota returned, a `quota_released` notice to both.
+ * False (and nothing written) when the binding had already ended.
+ */
+export async function endBindingRow(
+  q: Queryable,
+  now: Date,
+  binding: EndingBinding,
+  by: EndedBy,
+  options: EndOptions = {},
+): Promise<{ ended: boolean; releasedFen: bigint }> {
+  await lockAccounts(q, [binding.sharer_id]);
+  const live = await q.query<{ binding_id: string }>(
+    "SELECT binding_id FROM bindings WHERE binding_id = $1 AND status IN ('active', 'pending') FOR UPDATE",
+    [binding.binding_id],
+  );
+  if (live.length === 0) return { ended: false, releasedFen: 0n };
+  const releasedFen = await releaseQuota(q, { bindingId: binding.binding_id, sharerId: binding.sharer_id }, now, randomUUID());
+  await q.query(
+    `UPDATE bindings SET status = $2, ended_at = $3, ended_by = $4, not_my_relative = $5, ended_reason = $6
+     WHERE binding_id = $1 AND status IN ('active', 'pending')`,
+    [binding.binding_id, options.status ?? 'unbound', options.endedAt ?? now, by, options.notMyRelative === true, options.reason ?? null],
+  );
+  const notice = options.notice ?? { kind: 'binding_ended' as const, ref: { by } };
+  const to = notice.to ?? (by === 'sharer' ? 'relative' : by === 'relative' ? 'sharer' : 'both');
+  const ref = { bindingId: binding.binding_id, relationship: binding.relationship, ...notice.ref };
+  if (to !== 'relative') await notify(q, now, { personId: binding.sharer_id }, notice.kind, { ...ref, otherName: binding.relative_name, role: 'sharer' });
+  if (to !== 'sharer') await notify(q, now, { personId: binding.relative_id }, notice.kind, { ...ref, otherName: binding.sharer_name, role: 'relative' });
+  if (releasedFen > 0n) {
+    const quotaRef = { bindingId: binding.binding_id, relationship: binding.relationship, amountFen: Number(releasedFen) };
+    await notify(q, now, { personId: binding.sharer_id }, 'quota_released', { ...quotaRef, otherName: binding.relative_name, role: 'sharer' });
+    await notify(q, now, { personId: binding.relative_id }, 'quota_released', { ...quotaRef, otherName: binding.sharer_name, role: 'relative' });
+  }
+  return { ended: true, releasedFen };
 }

@@ -41,6 +41,23 @@ export async function getBalance(q: Queryable, personId: string): Promise<bigint
   return rows[0]?.balance_fen ?? null;
 }
 
+/**
+ * The account's balance and its free part (SPEC 2.11): the balance minus what the quotas of the
+ * person's live bindings hold. Null without an account.
+ */
+export async function getAccount(q: Queryable, personId: string): Promise<{ balanceFen: bigint; freeBalanceFen: bigint } | null> {
+  const rows = await q.query<{ balance_fen: bigint; held_fen: bigint }>('SELECT balance_fen, held_fen FROM accounts WHERE person_id = $1', [
+    personId,
+  ]);
+  const row = rows[0];
+  return row ? { balanceFen: row.balance_fen, freeBalanceFen: row.balance_fen - row.held_fen } : null;
+}
+
+/** The free balance (balance minus quotas held): what the person's own bills may use. Null without an account. */
+export async function getFreeBalance(q: Queryable, personId: string): Promise<bigint | null> {
+  return (await getAccount(q, personId))?.freeBalanceFen ?? null;
+}
+
 /** A registry row as the rules of src/rules/payability.ts take it. */
 export function insuredFacts(person: Pick<PersonRow, 'insurance_type' | 'status' | 'pooling_region'>): InsuredFacts {
   return { insuranceType: person.insurance_type, status: person.status, poolingRegion: person.pooling_region };

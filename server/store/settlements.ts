@@ -12,7 +12,7 @@ WITH p AS (
   SELECT person_id, id_masked, name, birth_date::text AS birth_date, sex, insurance_type, status, pooling_region
   FROM persons WHERE id_digest = $1),
 c AS (
-  SELECT b.binding_id, b.sharer_id, b.relationship, b.created_at, b.ends_on::text AS ends_on, sp.name AS sharer_name, sp.id_masked AS sharer_id_masked,
+  SELECT b.binding_id, b.sharer_id, b.relationship, b.created_at, b.ends_on::text AS ends_on, b.quota_left_fen, sp.name AS sharer_name, sp.id_masked AS sharer_id_masked,
          sp.insurance_type, sp.status, sp.pooling_region
   FROM p JOIN bindings b ON b.relative_id = p.person_id AND b.status = 'active'
   JOIN persons sp ON sp.person_id = b.sharer_id)
@@ -30,6 +30,8 @@ export interface CandidateRow {
   relationship: Relationship;
   created_at: string;
   ends_on: string | null;
+  /** What is left of the binding's quota (a JSON number), or null: no quota. Decided again under the lock. */
+  quota_left_fen: number | null;
   sharer_name: string;
   sharer_id_masked: string;
   insurance_type: PersonRow['insurance_type'];
@@ -67,4 +69,6 @@ export interface SettlementWrite {
   id_masked: string | null;
   inserted: bigint;
   entries: bigint;
+  /** Where mutual aid came from (migration 0005); absent from writes that predate quotas. */
+  source?: null | 'balance' | 'quota';
 }

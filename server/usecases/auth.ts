@@ -7,8 +7,8 @@ import { SQLSTATE, sqlState } from '../db/port';
 import { AppError, fail } from '../errors';
 import { digestOf, sameSecret } from '../platform/keys';
 import { issueSessionToken, type CallerSource, type UserCaller } from '../runtime/caller';
-import { findPersonByIdNumber, getBalance, getPerson, type PersonRow } from '../store/persons';
-import { hitRateLimit } from '../store/rateLimits';
+import { findPersonByIdNumber, getAccount, getPerson, type PersonRow } from '../store/persons';
+import { clientKey, countHit, hitRateLimit, peekHits, undoHit, type Hit } from '../store/rateLimits';
 import { FaceCheckUnavailableError } from '../platform/faceCheck';
 import { audit } from '../store/audit';
 import { notify } from '../store/messages';
@@ -24,45 +24,140 @@ function codeDigest(app: App, phone: string, code: string): string {
   return digestOf(app.keys.digest, 'login-code', `${phone}:${code}`);
 }
 
-export async function sendCode(app: App, input: { phone: string }): Promise<Served<Data<'sendCode'>>> {
+/** Who asks, for the limits per client: the address the gateway saw, or the OPENID in WeChat. */
+export interface Requester {
+  readonly source: CallerSource;
+  readonly clientAddress: string | null;
+}
+
+/** The cooldown of a phone that has had `sentToday` codes today (SPEC 2.13). */
+function cooldownOf(limits: App['config']['limits'], sentToday: number): number {
+  return sentToday >= limits.smsPerPhonePerDay ? Math.max(limits.smsCooldownSeconds, limits.smsSlowCooldownSeconds) : limits.smsCooldownSeconds;
+}
+
+function cooldownMessage(limits: App['config']['limits'], sentToday: number, waitSeconds: number): string {
+  return sentToday >= limits.smsPerPhonePerDay
+    ? `今日获取验证码次数较多，请在 ${Math.ceil(waitSeconds / 60)} 分钟后再试`
+    : `验证码已发送，请在 ${waitSeconds} 秒后再重新获取`;
+}
+
+/**
+ * Sends a login code (SPEC 2.13). Limits: a cooldown per phone, which grows to
+ * SMS_SLOW_COOLDOWN_SECONDS (at most 15 minutes) once the phone has had its day's codes — so
+ * that nobody can use up a phone's day and keep its owner out; codes per client per hour; and
+ * codes in all per hour. Only a code that was sent counts: a send refused by a limit, or one the
+ * SMS provider failed, takes back what it counted and leaves the cooldown as it was.
+ */
+export async function sendCode(
+  app: App,
+  requester: Requester,
+  input: { phone: string },
+): Promise<Served<Data<'sendCode'>>> {
   const { limits } = app.config;
   const now = app.clock.now();
-  const previous = await app.db.query<{ sent_at: Date }>('SELECT sent_at FROM login_codes WHERE phone = $1', [input.phone]);
-  const sentAt = previous[0]?.sent_at;
-  if (sentAt) {
-    const wait = Math.ceil(limits.smsCooldownSeconds - (now.getTime() - sentAt.getTime()) / 1000);
-    if (wait > 0) fail('RATE_LIMITED', `验证码已发送，请在 ${wait} 秒后再重新获取`);
-  }
-  await hitRateLimit(app, `sms:${input.phone}`, limits.smsPerPhonePerDay, DAY, '今日获取验证码次数过多，请明天再试');
-
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const expiresAt = new Date(now.getTime() + limits.codeTtlSeconds * 1000);
-  // The upsert also guards the cooldown against two sends racing each other.
-  const stored = await app.db.query(
-    `INSERT INTO login_codes (phone, code_digest, sent_at, expires_at, failed_attempts, used_at)
-     VALUES ($1, $2, $3, $4, 0, NULL)
-     ON CONFLICT (phone) DO UPDATE SET code_digest = EXCLUDED.code_digest, sent_at = EXCLUDED.sent_at,
-       expires_at = EXCLUDED.expires_at, failed_attempts = 0, used_at = NULL
-     WHERE login_codes.sent_at <= $5
-     RETURNING phone`,
-    [input.phone, codeDigest(app, input.phone, code), now, expiresAt, new Date(now.getTime() - limits.smsCooldownSeconds * 1000)],
+  const phoneBucket = `sms:${input.phone}`;
+  // A send the cooldown refuses counts nowhere: checked before any counter moves.
+  const previous = await app.db.query<{ code_digest: string; sent_at: Date; expires_at: Date; failed_attempts: number; used_at: Date | null }>(
+    'SELECT code_digest, sent_at, expires_at, failed_attempts, used_at FROM login_codes WHERE phone = $1',
+    [input.phone],
   );
-  if (stored.length === 0) fail('RATE_LIMITED', '验证码已发送，请稍后再重新获取');
-  await app.sms.sendLoginCode(input.phone, code, Math.round(limits.codeTtlSeconds / 60));
+  const before = previous[0];
+  if (before) {
+    const sentToday = await peekHits(app, phoneBucket, DAY);
+    const wait = Math.ceil(cooldownOf(limits, sentToday) - (now.getTime() - before.sent_at.getTime()) / 1000);
+    if (wait > 0) fail('RATE_LIMITED', cooldownMessage(limits, sentToday, wait));
+  }
+
+  const hits: Hit[] = [];
+  const count = async (bucket: string, windowSeconds: number, limit: number, message: string): Promise<Hit> => {
+    const hit = await countHit(app, bucket, windowSeconds);
+    hits.push(hit);
+    if (hit.hits > limit) fail('RATE_LIMITED', message);
+    return hit;
+  };
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const digest = codeDigest(app, input.phone, code);
+  let stored = false;
+  let sentToday = 0;
+  try {
+    // The narrowest first: one client's burst never takes the others' share, even for a moment.
+    await count(`sms-client:${clientKey(requester.source, requester.clientAddress)}`, HOUR, limits.smsPerClientPerHour, '获取验证码过于频繁，请稍后再试');
+    const today = await count(phoneBucket, DAY, Number.MAX_SAFE_INTEGER, '');
+    await count('sms-all', HOUR, limits.smsGlobalPerHour, '验证码发送繁忙，请稍后再试，或使用微信手机号快捷登录');
+    sentToday = today.hits;
+    const cooldown = cooldownOf(limits, today.hits - 1);
+    const cutoff = new Date(now.getTime() - cooldown * 1000);
+    const expiresAt = new Date(now.getTime() + limits.codeTtlSeconds * 1000);
+    // The conditional write also guards the cooldown against two sends racing each other. Past
+    // the day's codes, a phone without a code row yet is a race: only an update may win it.
+    const rows = await app.db.query(
+      today.hits > limits.smsPerPhonePerDay
+        ? `UPDATE login_codes SET code_digest = $2, sent_at = $3, expires_at = $4, failed_attempts = 0, used_at = NULL
+           WHERE phone = $1 AND sent_at <= $5 RETURNING phone`
+        : `INSERT INTO login_codes (phone, code_digest, sent_at, expires_at, failed_attempts, used_at)
+           VALUES ($1, $2, $3, $4, 0, NULL)
+           ON CONFLICT (phone) DO UPDATE SET code_digest = EXCLUDED.code_digest, sent_at = EXCLUDED.sent_at,
+             expires_at = EXCLUDED.expires_at, failed_attempts = 0, used_at = NULL
+           WHERE login_codes.sent_at <= $5
+           RETURNING phone`,
+      [input.phone, digest, now, expiresAt, cutoff],
+    );
+    if (rows.length === 0) fail('RATE_LIMITED', cooldownMessage(limits, today.hits - 1, cooldown));
+    stored = true;
+    await app.sms.sendLoginCode(input.phone, code, Math.round(limits.codeTtlSeconds / 60));
+  } catch (error) {
+    // Nothing was sent: the counters and the phone's previous code (and its cooldown) come back.
+    if (stored) await restoreCode(app, input.phone, digest, before);
+    for (const hit of hits) await undoHit(app, hit);
+    if (error instanceof AppError) throw error;
+    app.log.error({ phone: maskPhone(input.phone), err: error instanceof Error ? error.message : String(error) }, 'login code SMS failed');
+    fail('UNAVAILABLE', '验证码短信发送失败，请重新获取验证码');
+  }
   return {
-    cooldownSeconds: limits.smsCooldownSeconds,
-    ...(app.config.appEnv === 'production' ? {} : { devCode: code }),
+    cooldownSeconds: cooldownOf(limits, sentToday),
+    ...(app.config.appEnv === 'development' ? { devCode: code } : {}),
   };
 }
 
-export async function login(
+/** Puts back the code row a failed send replaced (only while the failed code is still the row's). */
+async function restoreCode(
   app: App,
-  source: CallerSource,
-  input: { phone: string; code: string },
-): Promise<Served<Data<'login'>>> {
+  phone: string,
+  digest: string,
+  before: { code_digest: string; sent_at: Date; expires_at: Date; failed_attempts: number; used_at: Date | null } | undefined,
+): Promise<void> {
+  if (!before) {
+    await app.db.query('DELETE FROM login_codes WHERE phone = $1 AND code_digest = $2', [phone, digest]);
+    return;
+  }
+  await app.db.query(
+    `UPDATE login_codes SET code_digest = $3, sent_at = $4, expires_at = $5, failed_attempts = $6, used_at = $7
+     WHERE phone = $1 AND code_digest = $2`,
+    [phone, digest, before.code_digest, before.sent_at, before.expires_at, before.failed_attempts, before.used_at],
+  );
+}
+
+/**
+ * Signs in with a login code. The tries are limited per code (CODE_MAX_FAILURES wrong ones kill
+ * it; a fresh code can be asked for) and per client per hour — never per phone, so that junk
+ * tries from elsewhere cannot keep the phone's owner out (SPEC 2.13). A try for a phone without
+ * a live code has nothing to guess and counts nowhere (nor adds a rate-limit row).
+ */
+export async function login(app: App, requester: Requester, input: { phone: string; code: string }): Promise<Served<Data<'login'>>> {
   const { limits } = app.config;
-  await hitRateLimit(app, `login:${input.phone}`, limits.loginAttemptsPerHour, HOUR, '登录尝试过于频繁，请一小时后再试');
   const now = app.clock.now();
+  const live = await app.db.query(
+    'SELECT 1 FROM login_codes WHERE phone = $1 AND used_at IS NULL AND expires_at > $2 AND failed_attempts < $3',
+    [input.phone, now, limits.codeMaxFailures],
+  );
+  if (live.length === 0) fail('INVALID_CODE', '验证码已失效，请重新获取验证码');
+  await hitRateLimit(
+    app,
+    `login-client:${clientKey(requester.source, requester.clientAddress)}`,
+    limits.loginAttemptsPerClientPerHour,
+    HOUR,
+    '登录尝试过于频繁，请稍后再试',
+  );
   // Every try takes one of the code's CODE_MAX_FAILURES tries before it is compared, in one
   // atomic update: however many guesses arrive at once, no more than that many are ever
   // compared with the code. (A read of the count before the comparison would let a burst of
@@ -88,7 +183,7 @@ export async function login(
     [input.phone, now, row.code_digest],
   );
   if (consumed.length === 0) fail('INVALID_CODE', '验证码已失效，请重新获取验证码');
-  return signIn(app, source, input.phone);
+  return signIn(app, requester.source, input.phone);
 }
 
 export interface SignedIn {
@@ -133,17 +228,19 @@ export interface PersonView {
   status: PersonRow['status'];
   poolingRegion: string;
   balanceFen?: bigint;
+  /** The balance less the quotas held for relatives (SPEC 2.11): what the person's own bills, relatives without a quota and new quotas may use. */
+  freeBalanceFen?: bigint;
 }
 
 export async function personView(app: App, person: PersonRow): Promise<PersonView> {
-  const balance = await getBalance(app.db, person.person_id);
+  const account = await getAccount(app.db, person.person_id);
   return {
     name: person.name,
     idNumberMasked: person.id_masked,
     insuranceType: person.insurance_type,
     status: person.status,
     poolingRegion: person.pooling_region,
-    ...(balance === null ? {} : { balanceFen: balance }),
+    ...(account === null ? {} : { balanceFen: account.balanceFen, freeBalanceFen: account.freeBalanceFen }),
   };
 }
 

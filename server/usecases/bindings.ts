@@ -18,7 +18,18 @@ import { fail, invalidInput } from '../errors';
 import { shanghaiMonthStart } from '../platform/time';
 import type { UserCaller } from '../runtime/caller';
 import { audit } from '../store/audit';
-import { bindingView, consentAge, queryBindingsWithPolicy, type BindingRow, type BindingView, type EndedBy } from '../store/bindings';
+import {
+  bindingView,
+  consentAge,
+  endBindingRow,
+  queryBindingsWithPolicy,
+  type BindingRow,
+  type BindingView,
+  type EndedBy,
+  type EndingBinding,
+  type EndOptions,
+} from '../store/bindings';
+import { changeHeld, lockAccounts } from '../store/ledger';
 import { notify } from '../store/messages';
 import { loadPolicies } from '../store/policies';
 import type { Queryable } from '../db/port';
@@ -115,9 +126,10 @@ function secondSpouse(): never {
 export async function bindRelative(
   app: App,
   caller: UserCaller | Actor,
-  input: { name: string; idNumber: string; relationship: Relationship; acceptUndertaking?: boolean; endsOn?: string },
+  input: { name: string; idNumber: string; relationship: Relationship; acceptUndertaking?: boolean; endsOn?: string; quotaFen?: number },
 ): Promise<Served<Data<'bindRelative'>>> {
   const actor = asActor(caller);
+  const quota = input.quotaFen === undefined ? null : BigInt(input.quotaFen);
   const sharer = await requireVerifiedPerson(app, actor); // 1
   if (!canShare(sharer)) fail('SHARER_NOT_EMPLOYEE'); // 2
   if (input.acceptUndertaking !== true) fail('UNDERTAKING_REQUIRED', undefined, 'acceptUndertaking');
@@ -144,7 +156,8 @@ export async function bindRelative(
   // would not stop anyone from enumerating the registry through this form.
   await hitRegistryLookupLimit(app, actor);
   const relative = insuredRelative(found, input.name); // 7
-  if (!sharingAllowed(policy, sharer.pooling_region, relative.pooling_region)) fail('OUT_OF_REGION'); // 8
+  // 8: a binding with a quota may reach a relative anywhere in the country (SPEC 2.11).
+  if (quota === null && !sharingAllowed(policy, sharer.pooling_region, relative.pooling_region)) fail('OUT_OF_REGION'); // 8
 
   const now = app.clock.now();
   const status = initialBindingStatus(policy, relative.birth_date, today);
@@ -168,10 +181,15 @@ export async function bindRelative(
       if (live.length >= policy.maxRelatives) {
         fail('LIMIT_REACHED', `您最多可为 ${policy.maxRelatives} 位亲属开通家庭共济，请先解除不再需要的共济关系`); // 10
       }
+      // The quota is checked after every check of SPEC 2.1 (it is not one of them) and held in
+      // this transaction, under the sharer's account lock: at once, also for a pending request,
+      // so that the relative's confirmation cannot fail for want of money; a refused or lapsed
+      // request returns it like any end.
+      if (quota !== null) await lockAccounts(tx, [sharer.person_id]);
       await tx.query(
         `INSERT INTO bindings (binding_id, sharer_id, relative_id, relationship, status, created_at, confirmed_at,
-           undertaking_version, undertaking_at, ends_on, undertaking_ref)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6, $9, $10)`,
+           undertaking_version, undertaking_at, ends_on, undertaking_ref, quota_fen, quota_left_fen)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6, $9, $10, $11, $11)`,
         [
           bindingId,
           sharer.person_id,
@@ -183,8 +201,13 @@ export async function bindRelative(
           UNDERTAKING.version,
           input.endsOn ?? null,
           actor.staff?.undertakingRef ?? null,
+          quota,
         ],
       );
+      if (quota !== null && quota > 0n) {
+        const held = await changeHeld(tx, { personId: sharer.person_id, bindingId, delta: quota, entryId: randomUUID(), at: now });
+        if (held === null) quotaExceedsBalance('quotaFen');
+      }
       await notify(tx, now, { personId: relative.person_id }, status === 'pending' ? 'binding_requested' : 'binding_created', {
         bindingId,
         otherName: sharer.name,
@@ -192,6 +215,15 @@ export async function bindRelative(
         role: 'relative',
         ...(input.endsOn ? { endsOn: input.endsOn } : {}),
       });
+      if (quota !== null) {
+        await notify(tx, now, { personId: relative.person_id }, 'quota_set', {
+          bindingId,
+          otherName: sharer.name,
+          relationship: input.relationship,
+          role: 'relative',
+          amountFen: Number(quota),
+        });
+      }
       await refreshPayability(tx, now, today, 'b.binding_id = $2', [bindingId]);
       await audit(tx, now, actor.label, 'bindRelative', `binding:${bindingId}`, {
         relative: maskIdNumber(parsed.info.idNumber),
@@ -200,6 +232,7 @@ export async function bindRelative(
         undertaking: UNDERTAKING.version,
         ...(actor.staff?.undertakingRef ? { undertakingRef: actor.staff.undertakingRef } : {}),
         ...(input.endsOn ? { endsOn: input.endsOn } : {}),
+        ...(quota !== null ? { quotaFen: Number(quota) } : {}),
       });
       await actor.staff?.inAct(tx, now);
     });
@@ -292,19 +325,15 @@ export async function declineBinding(
   const notMine = input.notMyRelative === true;
   const now = app.clock.now();
   await app.db.transaction(async (tx) => {
-    const updated = await tx.query(
-      `UPDATE bindings SET status = 'declined', ended_at = $2, ended_by = 'relative', not_my_relative = $3
-       WHERE binding_id = $1 AND status = 'pending' RETURNING binding_id`,
-      [binding.binding_id, now, notMine],
-    );
-    if (updated.length === 0) return;
-    await notify(tx, now, { personId: binding.sharer_id }, 'binding_declined', {
-      bindingId: binding.binding_id,
-      otherName: binding.relative_name,
-      relationship: binding.relationship,
-      role: 'sharer',
+    // Only a request still pending is declined (a confirmation that won the race stands).
+    const pending = await tx.query("SELECT 1 FROM bindings WHERE binding_id = $1 AND status = 'pending'", [binding.binding_id]);
+    if (pending.length === 0) return;
+    const { ended } = await endBinding(tx, now, binding, 'relative', {
+      status: 'declined',
       notMyRelative: notMine,
+      notice: { kind: 'binding_declined', ref: { notMyRelative: notMine }, to: 'sharer' },
     });
+    if (!ended) return;
     if (notMine) {
       await tx.query(
         `INSERT INTO risk_events (risk_id, kind, person_id, other_id, binding_id, detail, created_at)
@@ -318,23 +347,34 @@ export async function declineBinding(
   return { binding: await loadView(app, binding.binding_id, person.person_id) };
 }
 
-/** Ends a live binding and tells the other side; used by both sides, by staff and by the system. */
+/**
+ * Ends a live binding — EVERY end goes through here (unbind by either side, decline, expiry,
+ * automatic ends after a registry change, staff acts): the rest of its quota returns to the
+ * sharer's free balance at once and both sides are told (server/store/bindings.ts
+ * endBindingRow). Without options: `unbound`, with a `binding_ended` notice to the side(s)
+ * that did not act. Call it inside a transaction; it locks the sharer's account first.
+ */
+export async function endBinding(tx: Queryable, now: Date, binding: EndingBinding, by: EndedBy): Promise<boolean>;
 export async function endBinding(
   tx: Queryable,
   now: Date,
-  binding: Pick<OwnBinding, 'binding_id' | 'sharer_id' | 'relative_id' | 'relationship' | 'sharer_name' | 'relative_name'>,
+  binding: EndingBinding,
   by: EndedBy,
-): Promise<boolean> {
-  const updated = await tx.query(
-    `UPDATE bindings SET status = 'unbound', ended_at = $2, ended_by = $3
-     WHERE binding_id = $1 AND status IN ('active', 'pending') RETURNING binding_id`,
-    [binding.binding_id, now, by],
-  );
-  if (updated.length === 0) return false;
-  const ref = { bindingId: binding.binding_id, relationship: binding.relationship, by };
-  if (by !== 'sharer') await notify(tx, now, { personId: binding.sharer_id }, 'binding_ended', { ...ref, otherName: binding.relative_name, role: 'sharer' });
-  if (by !== 'relative') await notify(tx, now, { personId: binding.relative_id }, 'binding_ended', { ...ref, otherName: binding.sharer_name, role: 'relative' });
-  return true;
+  options: EndOptions,
+): Promise<{ ended: boolean; releasedFen: bigint }>;
+export async function endBinding(
+  tx: Queryable,
+  now: Date,
+  binding: EndingBinding,
+  by: EndedBy,
+  options?: EndOptions,
+): Promise<boolean | { ended: boolean; releasedFen: bigint }> {
+  const result = await endBindingRow(tx, now, binding, by, options);
+  return options === undefined ? result.ended : result;
+}
+
+export function quotaExceedsBalance(field: 'quotaFen' | 'amountFen'): never {
+  return fail('QUOTA_EXCEEDS_BALANCE', undefined, field);
 }
 
 export async function unbindRelative(app: App, caller: UserCaller | Actor, input: { bindingId: string }): Promise<Served<Data<'unbindRelative'>>> {

@@ -6,7 +6,7 @@ import { fail, invalidInput } from '../errors';
 import { shanghaiMonthStart } from '../platform/time';
 import type { UserCaller } from '../runtime/caller';
 import { bindingFacts, queryBindingsWithPolicy } from '../store/bindings';
-import { getBalance, getPerson, insuredFacts, type PersonRow } from '../store/persons';
+import { getFreeBalance, getPerson, insuredFacts, type PersonRow } from '../store/persons';
 import { hitRateLimit } from '../store/rateLimits';
 import { requireVerifiedPerson } from './bindings';
 import type { Data, Served } from '../contract';
@@ -88,7 +88,7 @@ export async function findingsFor(
   const diagnosis = diagnosePatient(
     {
       ...insuredFacts(subject.patient),
-      ownFen: await getBalance(app.db, subject.patient.person_id),
+      ownFen: await getFreeBalance(app.db, subject.patient.person_id),
       inFamilyAccount: subject.inFamilyAccount,
     },
     rows.map((row) => bindingFacts(row, policyOf(row.sharer_pooling_region))),

@@ -1,7 +1,7 @@
 import { isNoticeKind, renderNotice, type NoticeRef } from '../../src/rules/notices';
 import type { App } from '../app';
 import type { SqlParam } from '../db/port';
-import { fail } from '../errors';
+import { instantAndId, openCursor, sealCursor } from '../platform/cursor';
 import type { UserCaller } from '../runtime/caller';
 import { drainNoticeOutbox } from '../store/noticeOutbox';
 import type { Data, Served } from '../contract';
@@ -47,28 +47,13 @@ function view(row: MessageRow): MessageView {
   };
 }
 
-function encodeCursor(row: MessageRow): string {
-  return Buffer.from(JSON.stringify([row.created_at.toISOString(), row.message_id])).toString('base64url');
+function encodeCursor(app: App, row: MessageRow): string {
+  return sealCursor(app.keys, 'messages', [row.created_at.toISOString(), row.message_id]);
 }
 
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string')) {
-      const [at, id] = value as [string, string];
-      const date = new Date(at);
-      const year = date.getUTCFullYear();
-      if (
-        !Number.isNaN(date.getTime()) && year >= 1900 && year <= 9999 &&
-        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)
-      ) {
-        return { at: date, id };
-      }
-    }
-  } catch {
-    // fall through
-  }
-  return fail('INVALID_INPUT', '分页游标无效，请从第一页重新加载', 'cursor');
+function decodeCursor(app: App, cursor: string): { at: Date; id: string } {
+  const [at, id] = openCursor(app.keys, 'messages', cursor, 2) as [string, string];
+  return instantAndId(at, id);
 }
 
 /** The number of my unread messages (the notices of payments made a moment ago included). */
@@ -98,7 +83,7 @@ export async function listMessages(
   let where = MINE;
   if (input.unreadOnly) where += ' AND m.read_at IS NULL';
   if (input.cursor) {
-    const cursor = decodeCursor(input.cursor);
+    const cursor = decodeCursor(app, input.cursor);
     params.push(cursor.at, cursor.id);
     where += ` AND (m.created_at, m.message_id) < ($${params.length - 1}, $${params.length}::uuid)`;
   }
@@ -112,7 +97,7 @@ export async function listMessages(
   const last = page[page.length - 1];
   return {
     items: page.map(view),
-    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(app, last) : null,
     unread: await countUnread(app, caller),
   };
 }

@@ -1,7 +1,9 @@
+import { shanghaiToday } from '../../src/rules/age';
 import { effectiveStatus, ruleBlocker } from '../../src/rules/payability';
-import type { Queryable, SqlParam } from '../db/port';
+import type { Db, Queryable, SqlParam } from '../db/port';
 import { shanghaiMonthStart } from '../platform/time';
-import { bindingFacts, queryBindingsWithPolicy, relativeFacts } from '../store/bindings';
+import { bindingFacts, endBindingRow, queryBindingsWithPolicy, relativeFacts, type EndingBinding } from '../store/bindings';
+import { lockAccounts } from '../store/ledger';
 import { notify } from '../store/messages';
 
 /**
@@ -33,31 +35,42 @@ export async function refreshPayability(q: Queryable, now: Date, today: string, 
 /**
  * SPEC 2.1: a live binding whose end date has come is `expired` from that day (Asia/Shanghai),
  * and both sides are told. Settlement and every view already treat such a binding as expired
- * by its date; this records it, for the bindings matching `where` ($2…; $1 is taken).
+ * by its date; this records it, for the bindings matching `where` ($2…; $1 is taken), through
+ * the one end of a binding (endBindingRow: the rest of a quota returns to the sharer at once).
+ * The sharers' accounts are locked in key order first, the lock order of every quota writer;
+ * a binding that another run ended meanwhile is skipped, so nobody is told twice.
  */
 export async function expireDue(q: Queryable, now: Date, today: string, where: string, params: readonly SqlParam[]): Promise<number> {
-  const expired = await q.query<{
-    binding_id: string;
-    sharer_id: string;
-    relative_id: string;
-    relationship: string;
-    ends_on: string;
-    sharer_name: string;
-    relative_name: string;
-  }>(
-    `UPDATE bindings b SET status = 'expired', ended_by = 'system',
-       ended_at = (b.ends_on::timestamp AT TIME ZONE 'Asia/Shanghai')
-     FROM persons s, persons r
-     WHERE s.person_id = b.sharer_id AND r.person_id = b.relative_id
-       AND b.status IN ('active', 'pending') AND b.ends_on <= $1::date AND (${where})
-     RETURNING b.binding_id, b.sharer_id, b.relative_id, b.relationship, b.ends_on::text AS ends_on,
-       s.name AS sharer_name, r.name AS relative_name`,
+  const due = await q.query<EndingBinding & { ends_on: string }>(
+    `SELECT b.binding_id, b.sharer_id, b.relative_id, b.relationship, b.ends_on::text AS ends_on,
+       s.name AS sharer_name, r.name AS relative_name
+     FROM bindings b JOIN persons s ON s.person_id = b.sharer_id JOIN persons r ON r.person_id = b.relative_id
+     WHERE b.status IN ('active', 'pending') AND b.ends_on <= $1::date AND (${where})
+     ORDER BY b.sharer_id, b.binding_id`,
     [today, ...params],
   );
-  for (const row of expired) {
-    const ref = { bindingId: row.binding_id, relationship: row.relationship, endsOn: row.ends_on };
-    await notify(q, now, { personId: row.sharer_id }, 'binding_expired', { ...ref, otherName: row.relative_name, role: 'sharer' });
-    await notify(q, now, { personId: row.relative_id }, 'binding_expired', { ...ref, otherName: row.sharer_name, role: 'relative' });
+  if (due.length === 0) return 0;
+  await lockAccounts(
+    q,
+    due.map((row) => row.sharer_id),
+  );
+  let expired = 0;
+  for (const row of due) {
+    const { ended } = await endBindingRow(q, now, row, 'system', {
+      status: 'expired',
+      reason: 'end_date',
+      endedAt: new Date(`${row.ends_on}T00:00:00+08:00`),
+      notice: { kind: 'binding_expired', ref: { endsOn: row.ends_on }, to: 'both' },
+    });
+    if (ended) expired += 1;
   }
-  return expired.length;
+  return expired;
+}
+
+/**
+ * The scheduled expiry (server/workers/scheduler.ts): every live binding whose end date has
+ * come, in one transaction, with both sides told. Returns how many expired.
+ */
+export function expireAllDue(db: Db, now: Date): Promise<number> {
+  return db.transaction((tx) => expireDue(tx, now, shanghaiToday(now), 'true', []));
 }

@@ -3,7 +3,7 @@ import type { App } from '../app';
 import { fail } from '../errors';
 import type { InstitutionCaller } from '../runtime/caller';
 import { firstAnswerOr, Replay, requestHash, throwIfClaimed, type IdempotencyKey } from '../store/idempotency';
-import { credit } from '../store/ledger';
+import { credit, lockAccounts } from '../store/ledger';
 import type { Data, Served } from '../contract';
 
 export interface RefundAnswer {
@@ -16,6 +16,8 @@ interface SettlementRow {
   settlement_id: string;
   patient_id: string;
   sharer_id: string | null;
+  binding_id: string | null;
+  mulaid_source: 'balance' | 'quota' | null;
   self_pay_fen: bigint;
   mulaid_pay_fen: bigint;
   self_refunded_fen: bigint;
@@ -25,6 +27,10 @@ interface SettlementRow {
 /**
  * SPEC 2.2 refund: money returns in the reverse order of payment, the sharer's part first,
  * then the patient's own account; never more than the accounts paid and have not had back.
+ * The sharer's part of a payment from a quota goes back into that quota (held again for the
+ * relative) while the binding is live; once it has ended, to the sharer's free balance (SPEC
+ * 2.11). The accounts are locked in key order before the binding is read, as every writer of
+ * a quota does (migration 0005), so an end of the binding cannot slip in between.
  */
 export async function refund(
   app: App,
@@ -36,7 +42,7 @@ export async function refund(
   return firstAnswerOr<RefundAnswer>(app, key, () =>
     app.db.transaction(async (tx) => {
       const rows = await tx.query<SettlementRow>(
-        `SELECT settlement_id, patient_id, sharer_id, self_pay_fen, mulaid_pay_fen, self_refunded_fen, mulaid_refunded_fen
+        `SELECT settlement_id, patient_id, sharer_id, binding_id, mulaid_source, self_pay_fen, mulaid_pay_fen, self_refunded_fen, mulaid_refunded_fen
          FROM settlements WHERE institution_code = $1 AND serial_no = $2 FOR UPDATE`,
         [institution.code, input.serialNo],
       );
@@ -84,13 +90,26 @@ export async function refund(
          WHERE settlement_id = $1`,
         [settlement.settlement_id, toMulaid, toSelf],
       );
-      // Credit in key order, as settlements lock, so the two never wait on each other in a cycle.
+      // Lock and credit in key order, as settlements lock, so the two never wait on each other in a cycle.
       const credits = [
-        { personId: settlement.sharer_id, amount: toMulaid },
-        { personId: settlement.patient_id, amount: toSelf },
+        { personId: settlement.sharer_id, amount: toMulaid, intoQuotaOf: null as string | null },
+        { personId: settlement.patient_id, amount: toSelf, intoQuotaOf: null as string | null },
       ]
-        .filter((c): c is { personId: string; amount: bigint } => c.personId !== null && c.amount > 0n)
+        .filter((c): c is { personId: string; amount: bigint; intoQuotaOf: string | null } => c.personId !== null && c.amount > 0n)
         .sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
+      await lockAccounts(
+        tx,
+        credits.map((c) => c.personId),
+      );
+      const sharerPart = credits.find((c) => c.personId === settlement.sharer_id);
+      if (sharerPart && settlement.mulaid_source === 'quota' && settlement.binding_id) {
+        const back = await tx.query(
+          `UPDATE bindings SET quota_left_fen = quota_left_fen + $2
+           WHERE binding_id = $1 AND status IN ('active', 'pending') AND quota_left_fen IS NOT NULL RETURNING binding_id`,
+          [settlement.binding_id, sharerPart.amount],
+        );
+        if (back.length > 0) sharerPart.intoQuotaOf = settlement.binding_id;
+      }
       for (const c of credits) {
         await credit(tx, {
           personId: c.personId,
@@ -100,6 +119,7 @@ export async function refund(
           refundId,
           entryId: randomUUID(),
           at: now,
+          intoQuotaOf: c.intoQuotaOf,
         });
       }
       return answer;

@@ -24,6 +24,8 @@ export interface SettlementAnswer {
   acctPay: bigint;
   cashPay: bigint;
   mulaidFailure: null | 'NO_SHARER' | 'INSUFFICIENT_BALANCE';
+  /** Where mutual aid came from (SPEC 3.2, 2.11): the sharer's free balance or the binding's quota; null without mutual aid (absent only from answers stored before quotas). */
+  mulaidSource?: null | 'balance' | 'quota';
   sharer?: { name: string; idNumberMasked: string };
 }
 
@@ -64,7 +66,8 @@ export function patientDigest(app: App, patientIdNumber: string): string {
  * SPEC 2.2 step 3: the patient's bindings that may pay today, as the one decision
  * (src/rules/payability.ts) says: active and not past their end date, the patient insured, the
  * sharer employee-insured and active, and the policy of the sharer's region allowing the
- * relationship and the regions. Balances are decided under the lock, in settle_commit.
+ * relationship and the regions (a binding with a quota: whatever the regions). Balances and
+ * quotas are decided under the lock, in settle_commit (migration 0005).
  */
 export function eligibleCandidates(read: SettlementRead, today: string) {
   const patient = read.patient;
@@ -87,6 +90,7 @@ export function eligibleCandidates(read: SettlementRead, today: string) {
       sharer: { insuranceType: row.insurance_type, status: row.status, poolingRegion: row.pooling_region },
       sharerPolicy: policy,
       availableFen: 0n,
+      quotaLeftFen: row.quota_left_fen === null ? null : BigInt(row.quota_left_fen),
     };
   });
   return eligible(facts, insuredFacts(patient), today).map(({ row, policy }) => ({ row, policy }));
@@ -106,7 +110,7 @@ export function commitCandidates(read: SettlementRead, today: string) {
 /** The answer from the decision the write returns. */
 export function answerOf(
   settlementId: string,
-  written: Pick<SettlementWrite, 'self_pay' | 'mulaid_pay' | 'cash_pay' | 'failure' | 'name_masked' | 'id_masked'>,
+  written: Pick<SettlementWrite, 'self_pay' | 'mulaid_pay' | 'cash_pay' | 'failure' | 'name_masked' | 'id_masked' | 'source'>,
 ): SettlementAnswer {
   const selfPay = BigInt(written.self_pay);
   const mulaidPay = BigInt(written.mulaid_pay);
@@ -117,6 +121,7 @@ export function answerOf(
     acctPay: selfPay + mulaidPay,
     cashPay: BigInt(written.cash_pay),
     mulaidFailure: written.failure,
+    mulaidSource: mulaidPay > 0n ? (written.source ?? 'balance') : null,
     ...(mulaidPay > 0n && written.name_masked && written.id_masked
       ? { sharer: { name: written.name_masked, idNumberMasked: written.id_masked } }
       : {}),

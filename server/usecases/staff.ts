@@ -8,7 +8,7 @@ import type { Relationship } from '../../src/rules/relationship';
 import type { App } from '../app';
 import { SQLSTATE, sqlState, type Queryable, type SqlParam } from '../db/port';
 import { fail, invalidInput } from '../errors';
-import { digestOf, sameSecret } from '../platform/keys';
+import { instantAndId, openCursor, sealCursor } from '../platform/cursor';
 import { issueStaffToken, type StaffCaller, type StaffRole } from '../runtime/caller';
 import { notify } from '../store/messages';
 import { findPersonByIdNumber, getPerson, type PersonRow } from '../store/persons';
@@ -362,21 +362,13 @@ export interface AuditItem {
   evidence?: { kind: EvidenceKind; ref: string };
 }
 
-const CURSOR_MAC_LENGTH = 22;
-
 function encodeAuditCursor(app: App, at: Date, eventId: string): string {
-  const body = Buffer.from(JSON.stringify([at.toISOString(), eventId])).toString('base64url');
-  return body + digestOf(app.keys.digest, 'audit-cursor', body).slice(0, CURSOR_MAC_LENGTH);
+  return sealCursor(app.keys, 'audit', [at.toISOString(), eventId]);
 }
 
 function decodeAuditCursor(app: App, cursor: string): { at: Date; id: string } {
-  const body = cursor.slice(0, -CURSOR_MAC_LENGTH);
-  const mac = cursor.slice(-CURSOR_MAC_LENGTH);
-  if (body.length > 0 && sameSecret(mac, digestOf(app.keys.digest, 'audit-cursor', body).slice(0, CURSOR_MAC_LENGTH))) {
-    const [at, id] = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as [string, string];
-    return { at: new Date(at), id };
-  }
-  return invalidInput('cursor', '分页游标无效，请从第一页重新加载');
+  const [at, id] = openCursor(app.keys, 'audit', cursor, 2) as [string, string];
+  return instantAndId(at, id);
 }
 
 /** SPEC 2.10: the audit trail of every staff lookup and act, newest first (supervisors). */

@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { fail } from '../errors';
-import { WechatPhoneCodeError } from '../platform/wechatPhone';
+import { WechatPhoneCodeError, WechatPhoneNotConfigured } from '../platform/wechatPhone';
 import type { CallerSource } from '../runtime/caller';
 import { signIn } from './auth';
 import { hitRateLimit } from '../store/rateLimits';
@@ -23,6 +23,7 @@ export async function loginByWechatPhone(
   try {
     phone = await app.wechatPhone.phoneFromCode(input.phoneCode);
   } catch (error) {
+    if (error instanceof WechatPhoneNotConfigured) fail('UNAVAILABLE', '微信手机号快捷登录暂未开通，请使用短信验证码登录');
     if (error instanceof WechatPhoneCodeError) {
       fail('INVALID_CODE', '微信手机号授权已失效，请重新点击“手机号快捷登录”，或使用短信验证码登录', 'phoneCode');
     }
@@ -31,6 +32,8 @@ export async function loginByWechatPhone(
   if (!MAINLAND_PHONE.test(phone)) {
     fail('INVALID_INPUT', '该微信绑定的不是中国大陆手机号，请使用短信验证码登录', 'phoneCode');
   }
-  await hitRateLimit(app, `login:${phone}`, app.config.limits.loginAttemptsPerHour, HOUR, '登录尝试过于频繁，请一小时后再试');
+  // A bucket of its own: only WeChat can vouch for the phone, so junk SMS-code tries (counted
+  // per client in auth.ts) never block this login (SPEC 2.13).
+  await hitRateLimit(app, `wechat-login:${phone}`, app.config.limits.wechatLoginsPerPhonePerHour, HOUR, '登录过于频繁，请稍后再试');
   return signIn(app, source, phone);
 }

@@ -208,6 +208,37 @@ export async function deliverDue(app: NoticeApp, limit: number): Promise<Record<
 }
 
 /**
+ * One round: dispatch up to `batchSize` new messages, then deliver up to `batchSize` due
+ * deliveries. `full` says a batch was full, so more may be waiting; `items` counts the
+ * messages dispatched and the deliveries claimed.
+ */
+export async function noticeRound(app: NoticeApp, batchSize: number): Promise<{ full: boolean; items: number }> {
+  const dispatched = await dispatchMessages(app, batchSize);
+  const delivered = await deliverDue(app, batchSize);
+  const claimed = delivered.sent + delivered.retry + delivered.failed + delivered.lost;
+  return { full: dispatched.messages >= batchSize || claimed >= batchSize, items: dispatched.messages + claimed };
+}
+
+/**
+ * The notice worker as a job of the scheduler (server/workers/scheduler.ts): one slot runs
+ * rounds at once while they find full batches, at most `maxRounds`; the next slot goes on.
+ * A failing round fails the slot (the scheduler records and logs it) and the next slot tries
+ * again; deliveries are fenced by their claims, so a run cut short sends nothing twice.
+ */
+export async function noticeJob(app: NoticeApp, options: { batchSize?: number; maxRounds?: number } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? app.config.notices.batchSize;
+  const maxRounds = options.maxRounds ?? 50;
+  let items = 0;
+  for (let rounds = 0; rounds < maxRounds; rounds += 1) {
+    const round = await noticeRound(app, batchSize);
+    items += round.items;
+    if (!round.full) break;
+  }
+  return items;
+}
+
+/**
+ * The standalone loop (tests and tools; the server runs `noticeJob` under the scheduler).
  * Runs dispatch and delivery every `intervalMs` (NOTICE_INTERVAL_MS), at once again while a
  * round finds a full batch. A failing round (the database away, say) is logged and the next
  * one comes as usual: nothing throws out of the timer. The returned function stops it and
@@ -222,10 +253,7 @@ export function startNoticeWorker(app: NoticeApp, options: { intervalMs?: number
 
   async function round(): Promise<boolean> {
     try {
-      const dispatched = await dispatchMessages(app, batchSize);
-      const delivered = await deliverDue(app, batchSize);
-      const claimed = delivered.sent + delivered.retry + delivered.failed + delivered.lost;
-      return dispatched.messages >= batchSize || claimed >= batchSize;
+      return (await noticeRound(app, batchSize)).full;
     } catch (error) {
       app.log.error({ error: describeError(error) }, 'notice worker round failed');
       return false;

@@ -13,3 +13,4 @@ export * from './notices';
 export * from './payability';
 export * from './undertaking';
 export * from './regionNames';
+export * from './quota';

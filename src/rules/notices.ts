@@ -16,8 +16,11 @@ export const NOTICE_KINDS = [
   'binding_ended',
   'binding_expired',
   'binding_payability',
+  'binding_ended_automatically',
   'mulaid_paid',
   'mulaid_refunded',
+  'quota_set',
+  'quota_released',
   'identity_linked',
   'identity_reclaimed',
   'identity_link_notice',
@@ -25,6 +28,7 @@ export const NOTICE_KINDS = [
   'family_member_requested',
   'family_member_confirmed',
   'staff_act',
+  'premium_paid',
 ] as const;
 
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
@@ -55,6 +59,12 @@ export interface NoticeRef {
   phoneMasked?: string;
   action?: string;
   endsOn?: string;
+  /** Why the system ended a binding (SPEC 2.1): the insurance ended, or moved to another pooling region. */
+  reason?: 'insurance_ended' | 'region_moved';
+  /** Whose insurance changed: the sharer's or the relative's. */
+  changed?: 'sharer' | 'relative';
+  /** The premium year of a 代缴 (SPEC 2.12). */
+  year?: number;
 }
 
 export interface NoticeText {
@@ -139,6 +149,15 @@ export function renderNotice(kind: NoticeKind, ref: NoticeRef): NoticeText {
         title: '家庭共济关系已到期',
         body: `您与${other(ref)}（${relation(ref)}）的家庭共济关系已于 ${ref.endsOn ?? '约定日期'} 到期，不再支付新的费用；如需继续，请重新添加。`,
       };
+    case 'binding_ended_automatically': {
+      const whose = ref.changed !== undefined && ref.changed === ref.role ? '您' : other(ref);
+      const what = ref.reason === 'region_moved' ? '医保关系已转移到其他统筹地区' : '医保参保关系已终止';
+      const again = ref.reason === 'region_moved' ? '如需继续共济，可按新参保地的政策重新添加。' : SERVICE;
+      return {
+        title: '家庭共济关系已自动解除',
+        body: `因${whose}的${what}，您与${other(ref)}（${relation(ref)}）的家庭共济关系已自动解除，之后不再用共济账户支付新的费用；已支付的记录仍可查看。${again}`,
+      };
+    }
     case 'binding_payability':
       return ref.canPay
         ? {
@@ -168,6 +187,26 @@ export function renderNotice(kind: NoticeKind, ref: NoticeRef): NoticeText {
         : {
             title: '共济支付已退回',
             body: `${ref.institution ?? '定点医药机构'}退回了${other(ref)}的账户为您支付的 ${amount(ref)}，已回到对方的个人账户。`,
+          };
+    case 'quota_set':
+      return ref.role === 'sharer'
+        ? {
+            title: '共济额度已设置',
+            body: `您为${other(ref)}（${relation(ref)}）设置的共济额度现为 ${amount(ref)}。额度内的金额仍在您的个人账户中，但已冻结，只能用于支付该亲属的医药费用；共济关系结束时，剩余额度会立即退回您的可用余额。`,
+          }
+        : {
+            title: '家庭共济额度有变化',
+            body: `${other(ref)}为您设置的共济额度现为 ${amount(ref)}，您就医时可在额度内使用（跨省也可以）。`,
+          };
+    case 'quota_released':
+      return ref.role === 'sharer'
+        ? {
+            title: '共济额度已退回',
+            body: `您与${other(ref)}（${relation(ref)}）的家庭共济关系已结束，剩余的共济额度 ${amount(ref)} 已退回您的个人账户可用余额。`,
+          }
+        : {
+            title: '共济额度已结束',
+            body: `您与${other(ref)}（${relation(ref)}）的家庭共济关系已结束，对方为您设置的共济额度（剩余 ${amount(ref)}）已退回对方，之后不再为您支付新的费用。`,
           };
     case 'identity_linked':
       return {
@@ -199,6 +238,18 @@ export function renderNotice(kind: NoticeKind, ref: NoticeRef): NoticeText {
         title: '亲属已同意加入亲情账户',
         body: `${other(ref)}已同意，您现在可以为其出示医保码。`,
       };
+    case 'premium_paid': {
+      const year = typeof ref.year === 'number' ? `${ref.year} 年度` : '';
+      return ref.role === 'sharer'
+        ? {
+            title: '代缴居民医保费成功',
+            body: `您的职工医保个人账户已为${other(ref)}（${relation(ref)}）代缴${year}城乡居民医保费 ${amount(ref)}。`,
+          }
+        : {
+            title: '家人为您缴纳了居民医保费',
+            body: `${other(ref)}（${relation(ref)}）用其职工医保个人账户为您缴纳了${year}城乡居民医保费 ${amount(ref)}。${SERVICE}`,
+          };
+    }
     case 'staff_act':
       return {
         title: '医保经办人员为您办理了业务',

@@ -32,8 +32,28 @@ export interface BindingFacts {
   sharer: InsuredFacts;
   /** The policy of the sharer's pooling region. */
   sharerPolicy: Policy;
-  /** What this binding could pay now: the sharer's free balance. */
+  /** The sharer's free balance (balance minus every quota the sharer holds). */
   availableFen: bigint;
+  /**
+   * A binding with a quota (SPEC 2.11): what is left of it, which is all it may pay; null or
+   * absent: a binding without a quota, which pays from the sharer's free balance.
+   */
+  quotaLeftFen?: bigint | null;
+}
+
+/** Whether the binding carries a quota (SPEC 2.11). */
+export function hasQuota(binding: Pick<BindingFacts, 'quotaLeftFen'>): boolean {
+  return binding.quotaLeftFen !== undefined && binding.quotaLeftFen !== null;
+}
+
+/** What a binding could pay now (SPEC 2.2 step 3): what is left of its quota, else its sharer's free balance. */
+export function amountAvailable(binding: Pick<BindingFacts, 'availableFen' | 'quotaLeftFen'>): bigint {
+  return binding.quotaLeftFen ?? binding.availableFen;
+}
+
+/** The blocker of an active binding with nothing to pay from: its quota is spent, or its sharer's free balance is zero. */
+export function emptyBlocker(binding: Pick<BindingFacts, 'quotaLeftFen'>): 'BALANCE_ZERO' | 'QUOTA_SPENT' {
+  return hasQuota(binding) ? 'QUOTA_SPENT' : 'BALANCE_ZERO';
 }
 
 /** Enrolled in basic insurance (employee or resident) with status active. */
@@ -62,10 +82,14 @@ export function ruleBlocker(binding: BindingFacts, patient: InsuredFacts): Exclu
   return sharerBlocker(binding, patient);
 }
 
-/** The rules on the sharer's side of a binding: the sharer's insurance, then today's policy of the sharer's region. */
+/**
+ * The rules on the sharer's side of a binding: the sharer's insurance, then today's policy of
+ * the sharer's region. A binding with a quota pays whatever the regions (SPEC 2.2 step 3, 2.11);
+ * the relationships the policy allows still apply to it.
+ */
 export function sharerBlocker(binding: BindingFacts, patient: Pick<InsuredFacts, 'poolingRegion'>): 'SHARER_NOT_ELIGIBLE' | 'OUT_OF_REGION' | null {
   if (!canShare(binding.sharer)) return 'SHARER_NOT_ELIGIBLE';
-  if (!sharingAllowed(binding.sharerPolicy, binding.sharer.poolingRegion, patient.poolingRegion)) return 'OUT_OF_REGION';
+  if (!hasQuota(binding) && !sharingAllowed(binding.sharerPolicy, binding.sharer.poolingRegion, patient.poolingRegion)) return 'OUT_OF_REGION';
   if (!relationshipAllowed(binding.sharerPolicy, binding.relationship)) return 'OUT_OF_REGION';
   return null;
 }
@@ -80,18 +104,25 @@ export interface Payability {
 export function payability(binding: BindingFacts, patient: InsuredFacts, today: string): Payability {
   const status = effectiveStatus(binding.status, binding.endsOn, today);
   if (status !== 'active') return { status, canPay: false, blockedBy: null };
-  const blocker = ruleBlocker(binding, patient) ?? (binding.availableFen <= 0n ? 'BALANCE_ZERO' : null);
+  const blocker = ruleBlocker(binding, patient) ?? (amountAvailable(binding) <= 0n ? emptyBlocker(binding) : null);
   return { status, canPay: blocker === null, blockedBy: blocker };
 }
 
-/** The candidates of SPEC 2.2 step 3: active today, and no rule in the way (balances are the lock's affair). */
+/**
+ * The candidates of SPEC 2.2 step 3: active today, and no rule in the way (balances and quotas
+ * are the lock's affair): bindings without a quota that today's policy allows, and bindings with
+ * a quota whatever the regions.
+ */
 export function eligible<B extends BindingFacts>(bindings: readonly B[], patient: InsuredFacts, today: string): B[] {
   return bindings.filter((b) => effectiveStatus(b.status, b.endsOn, today) === 'active' && ruleBlocker(b, patient) === null);
 }
 
 export interface Candidate {
   bindingId: string;
+  /** What is left of the binding's quota, or the sharer's free balance (amountAvailable). */
   availableFen: bigint;
+  /** The binding has a quota and pays from it only. */
+  fromQuota?: boolean;
   allowPartial: boolean;
   createdAtMs: number;
 }
@@ -103,6 +134,8 @@ export interface Decision {
   failure: null | 'NO_SHARER' | 'INSUFFICIENT_BALANCE';
   /** The binding that pays (mulaidPay > 0), else null. */
   bindingId: string | null;
+  /** Where mutual aid comes from (mulaidPay > 0): the binding's quota or the sharer's free balance. */
+  source: null | 'balance' | 'quota';
   /** The candidate that was chosen, whether it paid or not. */
   chosen: Candidate | null;
 }
@@ -145,13 +178,14 @@ export function decide(input: { ownFen: bigint | null; amountFen: bigint; candid
     cashPay: remainder - mulaidPay,
     failure,
     bindingId: mulaidPay > 0n ? chosen?.bindingId ?? null : null,
+    source: mulaidPay > 0n ? (chosen?.fromQuota ? 'quota' : 'balance') : null,
     chosen,
   };
 }
 
 /** What diagnosis needs to know of the patient beyond their bindings. */
 export interface PatientFacts extends InsuredFacts {
-  /** The patient's own employee account, or null. */
+  /** The free balance of the patient's own employee account (balance minus quotas held), or null. */
   ownFen: bigint | null;
   /** The patient is a live member of somebody's family account (亲情账户). */
   inFamilyAccount: boolean;
@@ -201,7 +235,8 @@ export function diagnosePatient(patient: PatientFacts, bindings: readonly Bindin
   }
   const candidates: Candidate[] = open.map((b) => ({
     bindingId: b.bindingId,
-    availableFen: b.availableFen,
+    availableFen: amountAvailable(b),
+    fromQuota: hasQuota(b),
     allowPartial: b.sharerPolicy.allowPartial,
     createdAtMs: b.createdAtMs,
   }));
@@ -210,7 +245,8 @@ export function diagnosePatient(patient: PatientFacts, bindings: readonly Bindin
   let partial = false;
   let canPay = false;
   if (best) {
-    if (best.availableFen <= 0n) codes.add('BALANCE_ZERO');
+    // Nothing to pay from anywhere: each open binding says why (its quota spent, or no free balance).
+    if (best.availableFen <= 0n) for (const b of open) codes.add(emptyBlocker(b));
     if (amountFen === undefined) {
       canPay = best.availableFen > 0n;
     } else {

@@ -38,10 +38,85 @@ export const POLICY_LIMITS = Object.freeze({
 } as const);
 
 /**
+ * The 代缴 settings of a region (SPEC 2.6, 2.12). They are resolved apart from `Policy`
+ * (whose five settings are the sharer's region's, for binding and settlement): the premium
+ * window and amount are those of the **relative's** region, where the premium is owed.
+ */
+export interface PremiumPolicy {
+  /** `MM-DD..MM-DD`: the days of the year in which next year's resident premium is paid (2.12). */
+  premiumWindow: string;
+  /** The resident premium of a year for one person, in fen. */
+  residentPremiumFen: number;
+}
+
+export const DEFAULT_PREMIUM_POLICY: Readonly<PremiumPolicy> = Object.freeze({
+  premiumWindow: '09-01..12-31',
+  residentPremiumFen: 40000,
+});
+
+export const PREMIUM_LIMITS = Object.freeze({ residentPremiumFen: Object.freeze({ min: 1, max: 100_000_000 }) } as const);
+
+/**
  * A stored override: an absent or undefined field inherits. `consentFromAge:
  * null` set explicitly means "no confirmation" and does override.
  */
-export type PolicyOverride = Partial<Policy>;
+export type PolicyOverride = Partial<Policy> & Partial<PremiumPolicy>;
+
+/** The premium settings in force for a region: default ← province override ← region override. */
+export function resolvePremiumPolicy(overrides: { province?: PolicyOverride | null; region?: PolicyOverride | null }): PremiumPolicy {
+  const next: PremiumPolicy = { ...DEFAULT_PREMIUM_POLICY };
+  for (const override of [overrides.province, overrides.region]) {
+    if (!override) continue;
+    if (typeof override.premiumWindow === 'string' && isPremiumWindow(override.premiumWindow)) next.premiumWindow = override.premiumWindow;
+    if (typeof override.residentPremiumFen === 'number' && Number.isSafeInteger(override.residentPremiumFen) && override.residentPremiumFen > 0) {
+      next.residentPremiumFen = override.residentPremiumFen;
+    }
+  }
+  return next;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isMonthDay(v: string): boolean {
+  const match = /^([0-9]{2})-([0-9]{2})$/.exec(v);
+  if (!match) return false;
+  const month = Number(match[1]);
+  const day = Number(match[2]);
+  // 02-29 is refused: a window must exist every year.
+  return month >= 1 && month <= 12 && day >= 1 && day <= DAYS_IN_MONTH[month - 1]!;
+}
+
+/**
+ * A premium window `MM-DD..MM-DD` of real days (not 02-29). A start after the end is a window
+ * across the new year (`10-01..02-28`: from October to the end of February).
+ */
+export function isPremiumWindow(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  const parts = v.split('..');
+  return parts.length === 2 && isMonthDay(parts[0]!) && isMonthDay(parts[1]!);
+}
+
+/**
+ * The premium year that may be paid on `today` (Asia/Shanghai, `YYYY-MM-DD`), or null outside
+ * the window. The premium of year Y is collected in the window that opens in Y − 1 (the
+ * 集中征缴期 of the provinces: September to December for the next year); a window across the
+ * new year collects, in its January–February part, the year that has just begun.
+ */
+export function premiumYearOn(window: string, today: string): number | null {
+  const [start, end] = window.split('..') as [string, string];
+  const year = Number(today.slice(0, 4));
+  const day = today.slice(5, 10);
+  if (start <= end) return day >= start && day <= end ? year + 1 : null;
+  if (day >= start) return year + 1;
+  if (day <= end) return year;
+  return null;
+}
+
+/** The first and last day on which the premium of `year` may be paid under `window`. */
+export function premiumWindowOf(window: string, year: number): { from: string; to: string } {
+  const [start, end] = window.split('..') as [string, string];
+  return { from: `${year - 1}-${start}`, to: `${start <= end ? year - 1 : year}-${end}` };
+}
 
 const POLICY_KEYS = ['relativeScope', 'sharingScope', 'maxRelatives', 'allowPartial', 'consentFromAge'] as const;
 

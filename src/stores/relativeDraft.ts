@@ -12,6 +12,8 @@ interface RelativeDraftState {
   name: string;
   /** The full number, kept only while the form is being filled in; shown masked everywhere else. */
   idNumber: string;
+  /** The quota (共济额度) in yuan as typed, empty for none (SPEC 2.11). */
+  quota: string;
   /** Set when the form was opened from a family-account member (亲情账户): its masked number, as a hint. */
   prefilledFrom: { name: string; idNumberMasked: string } | null;
   /** The server's answer to the last submit, shown on the form at its field. */
@@ -20,7 +22,7 @@ interface RelativeDraftState {
   savedAt: number;
   /** The binding was made: the form behind the result page goes back to the members list. */
   finished: boolean;
-  update(patch: Partial<Pick<RelativeDraftState, 'relationship' | 'name' | 'idNumber'>>): void;
+  update(patch: Partial<Pick<RelativeDraftState, 'relationship' | 'name' | 'idNumber' | 'quota'>>): void;
   prefill(from: { name: string; idNumberMasked: string; relationship: Relationship }): void;
   fail(error: CloudError): void;
   /** A binding was made from this draft: empty it and mark the form done. */
@@ -28,7 +30,7 @@ interface RelativeDraftState {
   reset(): void;
 }
 
-const empty = { relationship: null, name: '', idNumber: '', prefilledFrom: null, serverError: null, savedAt: 0, finished: false };
+const empty = { relationship: null, name: '', idNumber: '', quota: '', prefilledFrom: null, serverError: null, savedAt: 0, finished: false };
 
 /**
  * The add-relative form between its two pages (form → summary → submit). Kept in Taro storage
@@ -51,7 +53,7 @@ export const useRelativeDraft = create<RelativeDraftState>()(
       name: 'yb-relative-draft',
       version: 1,
       storage: createJSONStorage(() => taroStorage),
-      partialize: ({ relationship, name, idNumber, prefilledFrom, savedAt, finished }) => ({ relationship, name, idNumber, prefilledFrom, savedAt, finished }),
+      partialize: ({ relationship, name, idNumber, quota, prefilledFrom, savedAt, finished }) => ({ relationship, name, idNumber, quota, prefilledFrom, savedAt, finished }),
       merge: (persisted, current) => {
         const saved = persisted as Partial<RelativeDraftState> | undefined;
         if (!saved || typeof saved.savedAt !== 'number' || Date.now() - saved.savedAt > DRAFT_TTL_MS) return current;

@@ -254,6 +254,25 @@ export const MATRIX: Row[] = [
     expect: userRow({ unverified: 'NOT_VERIFIED', other: 'NOT_FOUND', relative: 'ok', sharer: 'ok' }),
   },
   {
+    fn: 'payPremium',
+    what: 'the relative\'s resident premium (for the sharer: a fresh relative of his in a region whose window is open all year)',
+    event: async (w, caller) => {
+      const year = Number(w.h.clock.now().toISOString().slice(0, 4)) + 1;
+      if (caller !== 'sharer') return { bindingId: w.bindings.main, year };
+      await w.h.ok('setPolicy', { scope: '130900', premiumWindow: '01-01..12-31', residentPremiumFen: 100 }, w.h.adminKey);
+      const { bindingId } = await w.h.bind(w.users.sharer, await freshPerson(w, { region: '130900' }), 'sibling');
+      return { bindingId, year };
+    },
+    // Only the sharer pays (SPEC 2.12): the relative of the binding is FORBIDDEN, others do not see it.
+    expect: userRow({ unverified: 'NOT_VERIFIED', other: 'NOT_FOUND', relative: 'FORBIDDEN', sharer: 'ok' }),
+  },
+  {
+    fn: 'setQuota',
+    what: 'the quota of the sharer–relative binding (SPEC 2.11): the sharer\'s money, so the sharer alone',
+    event: (w) => ({ bindingId: w.bindings.main, amountFen: 100 }),
+    expect: userRow({ unverified: 'NOT_VERIFIED', other: 'NOT_FOUND', relative: 'FORBIDDEN', sharer: 'ok' }),
+  },
+  {
     fn: 'listRecords',
     what: 'the records of the sharer–relative binding as its sharer',
     event: (w) => ({ role: 'sharer', bindingId: w.bindings.main }),
@@ -333,9 +352,16 @@ export const MATRIX: Row[] = [
     event: (w) => ({ persons: [{ idNumber: makeIdNumber('650100', '1966-06-06', (w.next() % 400) * 2 + 1), name: '同步者', insuranceType: 'resident', status: 'active', poolingRegion: '650100' }] }),
     expect: operatorRow(),
   },
+  {
+    fn: 'creditAccount',
+    what: "a contribution to the sharer's account",
+    event: (w) => ({ creditId: `AZC-${w.next()}`, idNumber: w.persons.sharer.idNumber, amountFen: 1, kind: 'contribution' }),
+    expect: operatorRow(),
+  },
   { fn: 'setPolicy', what: 'a policy of another province', event: () => ({ scope: '65', maxRelatives: 8 }), expect: operatorRow() },
   { fn: 'createInstitution', what: 'a new institution', event: (w) => ({ code: `AZNEW${w.next()}`, name: '新医院', kind: 'hospital' }), expect: operatorRow() },
   { fn: 'createStaff', what: 'a new staff member', event: (w) => ({ username: `az.staff${w.next()}`, name: '新员工', role: 'agent' }), expect: operatorRow() },
+  { fn: 'clearingStatement', what: 'this month\'s clearing between provinces (SPEC 2.11)', event: () => ({ month: '2026-03' }), expect: operatorRow() },
 
   // Staff (SPEC 2.10).
   {
@@ -368,6 +394,7 @@ export const FOREIGN_OBJECTS: Array<{ object: string; parties: Caller[]; cases: 
       { fn: 'declineBinding', event: (w) => ({ bindingId: w.bindings.main }) },
       { fn: 'declineBinding', event: (w) => ({ bindingId: w.bindings.main, notMyRelative: true }) },
       { fn: 'unbindRelative', event: (w) => ({ bindingId: w.bindings.main }) },
+      { fn: 'setQuota', event: (w) => ({ bindingId: w.bindings.main, amountFen: 1 }) },
       { fn: 'diagnose', event: (w) => ({ bindingId: w.bindings.main }) },
       { fn: 'listRecords', event: (w) => ({ bindingId: w.bindings.main, role: 'sharer' }) },
       { fn: 'listRecords', event: (w) => ({ bindingId: w.bindings.main, role: 'relative' }) },
@@ -380,6 +407,8 @@ export const FOREIGN_OBJECTS: Array<{ object: string; parties: Caller[]; cases: 
       { fn: 'confirmBinding', event: (w) => ({ bindingId: w.bindings.other }) },
       { fn: 'declineBinding', event: (w) => ({ bindingId: w.bindings.other, notMyRelative: true }) },
       { fn: 'unbindRelative', event: (w) => ({ bindingId: w.bindings.other }) },
+      { fn: 'payPremium', event: (w) => ({ bindingId: w.bindings.other, year: 2027 }) },
+      { fn: 'setQuota', event: (w) => ({ bindingId: w.bindings.other, amountFen: 1 }) },
       { fn: 'diagnose', event: (w) => ({ bindingId: w.bindings.other, amountFen: 1 }) },
       { fn: 'listRecords', event: (w) => ({ bindingId: w.bindings.other, role: 'sharer' }) },
       { fn: 'listRecords', event: (w) => ({ bindingId: w.bindings.other, role: 'relative' }) },

@@ -169,32 +169,37 @@ describe.each(ADAPTERS)('users and sessions on %s', (adapter) => {
       expect(slow.sms.sent.filter((s) => s.phone === number)).toHaveLength(2);
     });
 
-    test('sends at most SMS_PER_PHONE_PER_DAY codes to a phone in a day, a day of Asia/Shanghai', async () => {
+    test('sends SMS_PER_PHONE_PER_DAY codes to a phone in a day (of Asia/Shanghai) at the cooldown, then one per 15 minutes', async () => {
       // 23:30 in Shanghai.
       const capped = await Harness.create(getDb(), { SMS_PER_PHONE_PER_DAY: '3' }, new ManualClock('2026-03-15T15:30:00Z'));
       const number = phone();
       for (let i = 0; i < 3; i += 1) await capped.ok('sendCode', { phone: number });
       const error = await capped.err('sendCode', { phone: number });
       expect(error.code).toBe('RATE_LIMITED');
-      expect(error.message).toContain('明天');
+      expect(error.message).toContain('15 分钟');
       expect(capped.sms.sent.filter((s) => s.phone === number)).toHaveLength(3);
       await capped.ok('sendCode', { phone: phone() }); // another phone has its own allowance
+      capped.clock.advance(899);
+      expect((await capped.err('sendCode', { phone: number })).code).toBe('RATE_LIMITED');
+      capped.clock.advance(1); // 23:45: a quarter of an hour after the last code
+      expect((await capped.ok('sendCode', { phone: number })).cooldownSeconds).toBe(900);
       capped.clock.set('2026-03-15T15:59:59Z'); // 23:59:59 in Shanghai: still the same day
       expect((await capped.err('sendCode', { phone: number })).code).toBe('RATE_LIMITED');
-      capped.clock.set('2026-03-15T16:00:00Z'); // midnight in Shanghai: a new day
+      capped.clock.set('2026-03-15T16:00:00Z'); // midnight in Shanghai: a new day, the plain cooldown
+      await capped.ok('sendCode', { phone: number });
       await capped.ok('sendCode', { phone: number });
     });
 
-    test('limits login attempts per phone per hour, right code or wrong', async () => {
-      const limited = await variant({ LOGIN_ATTEMPTS_PER_HOUR: '3' });
+    test('limits login attempts per client per hour, right code or wrong; another client may still log in', async () => {
+      const limited = await variant({ LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR: '3' });
       const number = phone();
       const code = await codeFor(limited, number);
-      await limited.err('login', { phone: number, code: otherCode(code) });
-      await limited.err('login', { phone: number, code: otherCode(code) });
-      await limited.err('login', { phone: number, code: otherCode(code) });
-      expect((await limited.err('login', { phone: number, code })).code).toBe('RATE_LIMITED');
+      for (let i = 0; i < 3; i += 1) await limited.call('login', { phone: number, code: otherCode(code) }, undefined, '198.51.100.7');
+      expect(await limited.call('login', { phone: number, code }, undefined, '198.51.100.7')).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+      expect((await limited.call('login', { phone: number, code }, undefined, '203.0.113.9')).ok).toBe(true);
       limited.clock.advance(3600);
-      await limited.ok('login', { phone: number, code: await codeFor(limited, number) });
+      const again = await codeFor(limited, number);
+      expect((await limited.call('login', { phone: number, code: again }, undefined, '198.51.100.7')).ok).toBe(true);
     });
   });
 

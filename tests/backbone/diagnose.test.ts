@@ -124,6 +124,21 @@ describe.each(ADAPTERS)('diagnosis on %s', (adapter) => {
       expect(await codes(spent.user, { bindingId: spentBinding })).toEqual(['BALANCE_ZERO']);
     });
 
+    test('QUOTA_SPENT when the quota of a binding is used up (SPEC 2.11), also for a relative in another province', async () => {
+      const sharer = await worker(10_000);
+      const far = await h.person({ poolingRegion: '320100', birthDate: '2001-01-01' });
+      const { binding } = await h.ok(
+        'bindRelative',
+        { name: far.name, idNumber: far.idNumber, relationship: 'sibling', acceptUndertaking: true, quotaFen: 2_000 },
+        sharer.user.token,
+      );
+      if (binding.status === 'pending') await h.ok('confirmBinding', { bindingId: binding.bindingId }, await h.tokenOf(far));
+      expect(await codes(sharer.user, { bindingId: binding.bindingId })).toEqual(['OK']);
+      expect((await settle(far, 2_000)).acctMulaidPay).toBe(2_000);
+      // The 8,000 of free balance left are not this binding's to spend.
+      expect(await codes(sharer.user, { bindingId: binding.bindingId })).toEqual(['QUOTA_SPENT']);
+    });
+
     test.each([
       { amountFen: undefined, expected: ['OK'] },
       { amountFen: 5_000, expected: ['OK'] },

@@ -1,16 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCloudFunctions } from '../../server/gateway/functions';
 import { BODY_LIMIT_BYTES, buildGateway } from '../../server/gateway/server';
-import type { Harness, TestUser } from '../support/harness';
+import { precompress } from '../../config/h5-delivery';
+import type { TestUser } from '../support/harness';
 import { CJK, useHarness } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
+/** What `npm start` runs after `node` (package.json): one process, which gets the signals itself. */
+const START_ARGS = ['--import', 'tsx', 'server/main.ts'];
 const INDEX_HTML = '<!doctype html><html><head><title>医保家庭共济</title></head><body><div id="app">gateway-test-marker</div></body></html>';
 
 /** Text that only a leaked stack trace or internal error would put in a body. */
@@ -213,6 +219,95 @@ describe('gateway over HTTP (fastify inject, PGlite)', () => {
   });
 });
 
+/** Security headers, precompressed files and caching (issue 10 point 5), on a small built-like H5 and staff folder. */
+describe('gateway delivery: headers, compression, caching', () => {
+  const { h: harness } = useHarness('pglite');
+  let server: FastifyInstance;
+  let root: string;
+  const INLINE = 'document.documentElement.style.fontSize="20px"';
+  const APP_JS = `/* app */${'console.log("医保家庭共济");'.repeat(200)}`;
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'yb-delivery-'));
+    const h5 = path.join(root, 'h5');
+    const staff = path.join(root, 'staff');
+    await mkdir(path.join(h5, 'js'), { recursive: true });
+    await mkdir(staff, { recursive: true });
+    await writeFile(path.join(h5, 'index.html'), `<!doctype html><html><head><script>${INLINE}</script><script defer src="/js/app.0123abcd.js"></script></head><body>h5-marker</body></html>`);
+    const { br, gz } = precompress(Buffer.from(APP_JS));
+    await writeFile(path.join(h5, 'js/app.0123abcd.js'), APP_JS);
+    await writeFile(path.join(h5, 'js/app.0123abcd.js.br'), br);
+    await writeFile(path.join(h5, 'js/app.0123abcd.js.gz'), gz);
+    await writeFile(path.join(staff, 'index.html'), '<!doctype html><html><head><script src="./app-ABCDEFGH.js"></script></head><body>staff-marker</body></html>');
+    await writeFile(path.join(staff, 'app-ABCDEFGH.js'), APP_JS);
+    server = await buildGateway(harness().app, await loadCloudFunctions(), h5, staff);
+    await server.ready();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  function expectSecurityHeaders(response: LightMyRequestResponse): void {
+    const csp = String(response.headers['content-security-policy']);
+    const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1] ?? '';
+    expect(scriptSrc).toContain("'self'");
+    expect(scriptSrc).not.toContain('unsafe-inline');
+    expect(scriptSrc).not.toContain('unsafe-eval');
+    expect(scriptSrc).toContain(`'sha256-${createHash('sha256').update(INLINE).digest('base64')}'`);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+  }
+
+  it.each(['/', '/pages/records/index', '/staff/', '/js/app.0123abcd.js', '/nowhere.png'])('GET %s carries the security headers', async (url) => {
+    expectSecurityHeaders(await server.inject({ method: 'GET', url }));
+  });
+
+  it('API answers carry them too, errors included', async () => {
+    const answer = await server.inject({ method: 'POST', url: '/api/me', payload: '{}', headers: { 'content-type': 'application/json' } });
+    expect(answer.statusCode).toBe(401);
+    expectSecurityHeaders(answer);
+    expectSecurityHeaders(await server.inject({ method: 'POST', url: '/api/nothing', payload: '{}', headers: { 'content-type': 'application/json' } }));
+  });
+
+  it.each([
+    { accept: 'br, gzip', encoding: 'br', decode: (body: Buffer) => brotliDecompressSync(body) },
+    { accept: 'gzip', encoding: 'gzip', decode: (body: Buffer) => gunzipSync(body) },
+  ])('a hashed script asked with Accept-Encoding "$accept" comes as its precompressed $encoding copy, immutable', async ({ accept, encoding, decode }) => {
+    const response = await server.inject({ method: 'GET', url: '/js/app.0123abcd.js', headers: { 'accept-encoding': accept } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-encoding']).toBe(encoding);
+    expect(response.headers['content-type']).toMatch(/javascript/);
+    expect(response.rawPayload.length).toBeLessThan(APP_JS.length / 5);
+    expect(decode(response.rawPayload).toString('utf8')).toBe(APP_JS);
+    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(String(response.headers.vary)).toMatch(/accept-encoding/i);
+  });
+
+  it('without Accept-Encoding the script is sent as it is', async () => {
+    const response = await server.inject({ method: 'GET', url: '/js/app.0123abcd.js', headers: { 'accept-encoding': 'identity' } });
+    expect(response.headers['content-encoding']).toBeUndefined();
+    expect(response.body).toBe(APP_JS);
+  });
+
+  it.each(['/', '/index.html', '/pages/records/index', '/staff/'])('GET %s (an index page) is revalidated: no-cache with a validator', async (url) => {
+    const response = await server.inject({ method: 'GET', url });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-cache');
+    expect(response.headers.etag ?? response.headers['last-modified']).toBeTruthy();
+    expect(response.body).toMatch(/h5-marker|staff-marker/);
+  });
+
+  it('the staff console\'s hashed script is immutable', async () => {
+    const response = await server.inject({ method: 'GET', url: '/staff/app-ABCDEFGH.js' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+});
+
 /** The real `npm start` entry point as a process: start, use, stop, start again on the same data. */
 describe('the server process (server/main.ts)', () => {
   const children: ChildProcess[] = [];
@@ -226,27 +321,12 @@ describe('the server process (server/main.ts)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function start(): Promise<{ child: ChildProcess; base: string; output: () => string; ms: number }> {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SKIP_H5_BUILD: '1',
-      APP_ENV: 'development',
-      SMS_COOLDOWN_SECONDS: '0',
-      LOG_LEVEL: 'warn',
-    };
-    for (const name of ['DATABASE_URL', 'ADMIN_KEY', 'DEMO_DATA', 'SESSION_SECRET', 'ID_DIGEST_KEY', 'NODE_OPTIONS']) delete env[name];
-    const started = performance.now();
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let text = '';
-    child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  async function start(directory = dataDir): Promise<{ child: ChildProcess; base: string; output: () => string; ms: number }> {
+    const { child, output, started } = spawnServer(directory);
     const port = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line within 90 s:\n${text}`)), 90_000);
+      const timer = setTimeout(() => reject(new Error(`no listening line within 180 s:\n${output()}`)), 180_000);
       const check = () => {
-        const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
+        const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output());
         if (match?.[1]) {
           clearTimeout(timer);
           resolve(match[1]);
@@ -255,17 +335,77 @@ describe('the server process (server/main.ts)', () => {
       child.stdout?.on('data', check);
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`server exited with ${code} before listening:\n${text}`));
+        reject(new Error(`server exited with ${code} before listening:\n${output()}`));
       });
     });
-    return { child, base: `http://127.0.0.1:${port}`, output: () => text, ms: performance.now() - started };
+    return { child, base: `http://127.0.0.1:${port}`, output, ms: performance.now() - started };
   }
 
-  async function stop(child: ChildProcess): Promise<number | null> {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  /** `npm start`'s command (package.json), on this test's data directory. */
+  function spawnServer(directory: string): { child: ChildProcess; output: () => string; started: number } {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: directory,
+      SKIP_H5_BUILD: '1',
+      SKIP_STAFF_BUILD: '1',
+      APP_ENV: 'development',
+      SMS_COOLDOWN_SECONDS: '0',
+      LOG_LEVEL: 'warn',
+    };
+    for (const name of ['DATABASE_URL', 'ADMIN_KEY', 'DEMO_DATA', 'SESSION_SECRET', 'ID_DIGEST_KEY', 'NODE_OPTIONS']) delete env[name];
+    const started = performance.now();
+    const child = spawn(process.execPath, START_ARGS, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let text = '';
+    child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    return { child, output: () => text, started };
+  }
+
+  /** The exit code, or the signal that killed the process. */
+  async function stop(child: ChildProcess): Promise<number | string | null> {
+    const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
     child.kill('SIGTERM');
     return exited;
   }
+
+  async function outputLine(child: ChildProcess, output: () => string, line: RegExp): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (line.test(output())) {
+          child.stdout?.off('data', check);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', check);
+      child.once('exit', () => reject(new Error(`exited before ${line}:\n${output()}`)));
+      check();
+    });
+  }
+
+  it('npm start runs the server as one node process (no tsx relay that SIGKILLs a slow child and exits 143)', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe(`node ${START_ARGS.join(' ')}`);
+  });
+
+  it('SIGTERM during start-up, as soon as the process reads signals, stops it cleanly with exit 0', async () => {
+    const { child, output } = spawnServer(path.join(dataDir, 'early-stop'));
+    await outputLine(child, output, /^starting…$/m);
+    // The database is being opened and migrated: the stop waits for that step, closes, exits 0.
+    expect(await stop(child)).toBe(0);
+    expect(output()).not.toContain('listening on');
+  }, 300_000);
+
+  it('a SIGTERM that arrives while the process cannot run (a loaded machine) still ends in exit 0', async () => {
+    const { child } = await start(path.join(dataDir, 'paused'));
+    child.kill('SIGSTOP');
+    const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGCONT');
+    expect(await exited).toBe(0);
+  }, 300_000);
 
   async function call<T>(base: string, name: string, event: unknown, token?: string): Promise<{ status: number; body: { ok: boolean; data: T } }> {
     const response = await fetch(`${base}/api/${name}`, {

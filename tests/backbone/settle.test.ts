@@ -152,6 +152,7 @@ describe.each(ADAPTERS)('settlement on %s', (adapter) => {
       acctPay: 0,
       cashPay: 5_000,
       mulaidFailure: 'INSUFFICIENT_BALANCE',
+      mulaidSource: null,
     });
     expect(await h.balance(a.person)).toBe(3_000n);
     expect(await h.balance(b.person)).toBe(4_000n);

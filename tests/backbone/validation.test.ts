@@ -90,6 +90,7 @@ const SPECS: Record<string, FunctionSpec> = {
       // Absent or false is UNDERTAKING_REQUIRED (a rule), not malformed: only other types are INVALID_INPUT.
       acceptUndertaking: flag,
       endsOn: { bad: text('', '2030-02-30', '2030/01/01', '20300101', '1899-12-31'), optional: true },
+      quotaFen: { ...amount, optional: true },
     },
     more: [
       { what: 'an end date today', event: { name: '张三', idNumber: UNKNOWN_ID, relationship: 'child', acceptUndertaking: true, endsOn: '2026-03-15' }, field: 'endsOn' },
@@ -110,6 +111,15 @@ const SPECS: Record<string, FunctionSpec> = {
   addFamilyAccount: { valid: { name: '张三', idNumber: UNKNOWN_ID, relationship: 'parent' }, fields: { name: personName, idNumber, relationship } },
   confirmBinding: { valid: { bindingId: UUID }, fields: { bindingId: objectId } },
   unbindRelative: { valid: { bindingId: UUID }, fields: { bindingId: objectId } },
+  payPremium: {
+    valid: { bindingId: UUID, year: 2027 },
+    fields: { bindingId: objectId, year: { bad: [1999, 2101, 2027.5, -1, NaN, Infinity, '2027', '', null, true, {}, [2027], HUGE] } },
+  },
+  setQuota: {
+    valid: { bindingId: UUID, amountFen: 1_000 },
+    // 0 is a quota (nothing left to pay from); the rest of NOT_AMOUNT is refused.
+    fields: { bindingId: objectId, amountFen: { bad: NOT_AMOUNT.filter((v) => v !== 0) } },
+  },
   removeFamilyAccount: { valid: { memberId: UUID }, fields: { memberId: objectId } },
   showFamilyCode: { valid: { memberId: UUID }, fields: { memberId: objectId } },
   listRecords: {
@@ -150,7 +160,10 @@ const SPECS: Record<string, FunctionSpec> = {
     },
   },
   setPolicy: {
-    valid: { scope: '13', relativeScope: 'near', sharingScope: 'province', maxRelatives: 8, allowPartial: false, consentFromAge: null },
+    valid: {
+      scope: '13', relativeScope: 'near', sharingScope: 'province', maxRelatives: 8, allowPartial: false, consentFromAge: null,
+      premiumWindow: '09-01..12-31', residentPremiumFen: 40_000,
+    },
     fields: {
       scope: { bad: text('', '1', '99', '130', '1301', '990100', 'ab', '13 ') },
       relativeScope: { ...enumOf('far'), optional: true },
@@ -158,7 +171,15 @@ const SPECS: Record<string, FunctionSpec> = {
       maxRelatives: { bad: [0, 21, -1, 1.5, NaN, '8', true, {}, [8]], optional: true },
       allowPartial: { bad: ['true', 1, 0, {}, [], 'yes'], optional: true },
       consentFromAge: { bad: [-1, 151, 1.5, NaN, Infinity, '16', true, {}, [16]], optional: true },
+      premiumWindow: { bad: text('', '13-01..12-31', '02-29..12-31', '09-31..12-31', '09-01-12-31', '9-1..12-31', '09-01..12-31..01-01'), optional: true },
+      residentPremiumFen: { bad: NOT_AMOUNT, optional: true },
     },
+  },
+  clearingStatement: {
+    valid: { month: '2026-03' },
+    fields: { month: { bad: text('', '2026-3', '2026-13', '2026-00', '202603', '2026/03', '1999-12', '0000-01', '2026-03-01', ' 2026-03') } },
+    // The test clock is in March 2026: April has not begun.
+    more: [{ what: 'a month that has not begun', event: { month: '2026-04' }, field: 'month' }],
   },
   createStaff: {
     valid: { username: 'desk.valid', name: '柜员', role: 'agent' },
@@ -212,6 +233,10 @@ const SPECS: Record<string, FunctionSpec> = {
     valid: { staffId: UUID, personIdNumber: UNKNOWN_ID, limit: 10 },
     fields: { staffId: optionalId, personIdNumber: { ...idNumber, optional: true }, cursor, limit },
     more: [{ what: 'a cursor without its seal', event: { cursor: Buffer.from('["2026-01-01T00:00:00.000Z","x"]').toString('base64url') }, field: 'cursor' }],
+  },
+  creditAccount: {
+    valid: { creditId: 'V-C1', idNumber: UNKNOWN_ID, amountFen: 100, kind: 'contribution' },
+    fields: { creditId: serial, idNumber, amountFen: amount, kind: enumOf('refund', 'CONTRIBUTION') },
   },
   upsertPersons: {
     valid: { persons: [VALID_PERSON] },

@@ -15,7 +15,7 @@ import type { DataOf, EventOf, FunctionName as AppFunctionName } from '../../src
  */
 
 /** SPEC v2 functions whose folders other branches add; the coordinator empties this list on merge. */
-const NOT_YET_WIRED: readonly FunctionName[] = ['setQuota', 'payPremium', 'clearingStatement', 'creditAccount'];
+const NOT_YET_WIRED: readonly FunctionName[] = [];
 
 const FOLDERS = readdirSync(CLOUDFUNCTIONS_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())

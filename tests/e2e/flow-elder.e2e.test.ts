@@ -17,6 +17,7 @@ import { makeIdNumber } from '../../server/demo/idNumbers';
 import { ROUTES } from '../../src/services/routeTable';
 import { launchBrowser, Phone, SCREENSHOT_DIR, type Measured } from './support/browser';
 import { assertH5Built, startGateway, type Gateway } from './support/gateway';
+import * as steps from './support/steps';
 
 /** 张伟 of the demo cast: a verified worker with relatives and a 亲情账户 member (张建国). */
 const ZHANG_WEI = '13800000001';
@@ -37,15 +38,7 @@ const counter = { n: 0 };
 /** The measured figures, per mode: written to docs/screenshots/elder-figures.json for the record. */
 const figures: Record<string, Record<string, { minText: number; minTarget: string; minLineHeightRatio: number; minMainControl: string | null }>> = { normal: {}, elder: {} };
 
-async function logIn(number: string): Promise<void> {
-  await phone.visit(ROUTES.login, { ready: '.login-phone' });
-  await phone.type('.login-phone', number);
-  await phone.tap('.login-send');
-  await phone.page.waitForFunction(() =>
-    Array.from(document.querySelectorAll<HTMLInputElement>('.login-code input')).some((input) => input.checkVisibility() && /^\d{6}$/.test(input.value)),
-  );
-  await phone.tap('.login-submit');
-}
+const logIn = (number: string) => steps.logIn(phone, number);
 
 function smallest(items: Measured[], by: (m: Measured) => number): Measured | undefined {
   return [...items].sort((a, b) => by(a) - by(b))[0];

@@ -22,6 +22,7 @@ import { CONSENT_DISCLOSURE, PENDING_NOTE, UNDERTAKING } from '../../src/rules/u
 import { ROUTES } from '../../src/services/routeTable';
 import { launchBrowser, Phone, resetScreenshots } from './support/browser';
 import { assertH5Built, ROOT, startGateway, type Gateway } from './support/gateway';
+import * as steps from './support/steps';
 
 /**
  * New people, registered through the operator API with their registry phones: not in the demo
@@ -74,51 +75,11 @@ let browser: Browser;
 let phone: Phone;
 const counter = { n: 0 };
 
-/** The login page in front: a phone number, the code (filled in by the development gateway), 登录. */
-async function logIn(number: string, shot?: string): Promise<void> {
-  await phone.visit(ROUTES.login, { ready: '.demo-guide', ...(shot ? { shot } : {}) });
-  await phone.type('.login-phone', number);
-  await phone.tap('.login-send');
-  await phone.page.waitForFunction(() =>
-    Array.from(document.querySelectorAll<HTMLInputElement>('.login-code input')).some((input) => input.checkVisibility() && /^\d{6}$/.test(input.value)),
-  );
-  await phone.tap('.login-submit');
-}
-
-/** The verify page in front: name and ID number, as a person types them. */
-async function fillIdentity(person: { name: string; idNumber: string }, shot?: string): Promise<void> {
-  await phone.visit(ROUTES.verify, { ready: '.verify-name' });
-  await phone.type('.verify-name', person.name);
-  await phone.type('.verify-id', person.idNumber);
-  await phone.visit(ROUTES.verify, { text: '号码格式正确', ...(shot ? { shot } : {}) });
-}
-
-/** The verify page in front: name and ID number, 提交认证 (the registry phone proves it), 进入首页. */
-async function verify(person: { name: string; idNumber: string }, shot?: string): Promise<void> {
-  await fillIdentity(person, shot);
-  await phone.tap('.verify-submit');
-  await phone.visit(ROUTES.verify, { ready: '.verify-done' });
-  expect(await phone.$('.verify-proof-used').innerText()).toContain('预留手机号验证');
-  await phone.tap('.verify-done');
-}
-
-/** Back through the page stack to the home page. */
-async function backToHome(): Promise<void> {
-  const routeOf = (url: URL | string) => new URL(url).hash.replace(/^#/, '').split('?')[0] ?? '';
-  for (let step = 0; step < 8; step++) {
-    const route = routeOf(phone.page.url());
-    if (route === ROUTES.home) break;
-    await phone.page.goBack();
-    await phone.page.waitForURL((url) => routeOf(url) !== route);
-    await phone.settle(routeOf(phone.page.url()));
-  }
-  await phone.visit(ROUTES.home, { ready: '.home-logout' });
-}
-
-async function logOut(): Promise<void> {
-  await backToHome();
-  await phone.tap('.home-logout');
-}
+const logIn = (number: string, shot?: string) => steps.logIn(phone, number, { ready: '.demo-guide', ...(shot ? { shot } : {}) });
+const fillIdentity = (person: { name: string; idNumber: string }, shot?: string) => steps.fillIdentity(phone, person, shot);
+const verify = (person: { name: string; idNumber: string }, shot?: string) => steps.verify(phone, person, shot);
+const backToHome = () => steps.backToHome(phone);
+const logOut = () => steps.logOut(phone);
 
 /**
  * The add form in front: relationship, name, ID number, 下一步, the confirm page, the undertaking

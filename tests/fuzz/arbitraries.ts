@@ -433,6 +433,8 @@ export function eventSpecs(pools: Pools): Record<string, EventSpec> {
       consentFromAge: { valid: fc.option(fc.integer({ min: 0, max: 150 }), { nil: null }), nearMiss: numberNearMiss(fc.integer({ min: 0, max: 150 })), optional: true },
     },
     upsertPersons: { persons: arrayOfObjectsField(registryRow, 1000) },
+    // creditIds of their own (never reused by the world): a fuzzed credit moves a world balance at most once each.
+    creditAccount: { creditId: serial, idNumber, amountFen: amount(), kind: enumField(['contribution', 'correction']) },
     // Staff (SPEC 2.10). User names of the world's staff are never drawn for createStaff.
     createStaff: {
       username: textField(fc.stringMatching(/^fz[a-z0-9_.-]{1,30}$/)),

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/platform/log';
@@ -158,30 +158,18 @@ describe('the face check an app gets', () => {
   const log = createLogger({ write: () => undefined });
   const quiet = () => ({ db: getDb(), log, sms: new CapturingSms(), wechatPhone: new DevWechatPhoneResolver() });
 
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
-
   it('is the simulated one in development without WeChat', async () => {
-    vi.stubEnv('WECHAT_APPID', '');
-    vi.stubEnv('WECHAT_SECRET', '');
     const app = await createApp(loadConfig({ APP_ENV: 'development' }), quiet());
     expect(app.faceCheck).toBeInstanceOf(DevFaceCheckProvider);
   });
 
   it("is WeChat's when WECHAT_APPID and WECHAT_SECRET are set", async () => {
-    vi.stubEnv('WECHAT_APPID', 'wxAPPID');
-    vi.stubEnv('WECHAT_SECRET', 'SECRET');
-    const app = await createApp(loadConfig({ APP_ENV: 'development' }), quiet());
+    const app = await createApp(loadConfig({ APP_ENV: 'development', WECHAT_APPID: 'wxAPPID', WECHAT_SECRET: 'SECRET' }), quiet());
     expect(app.faceCheck).toBeInstanceOf(WechatFaceCheckProvider);
   });
 
   it('refuses to create a production app without WeChat: the simulated check never runs there', async () => {
-    vi.stubEnv('WECHAT_APPID', '');
-    vi.stubEnv('WECHAT_SECRET', '');
-    vi.stubEnv('SMS_GATEWAY_URL', 'http://127.0.0.1:9/sms');
-    vi.stubEnv('SMS_GATEWAY_SECRET', 'relay-secret');
-    await expect(createApp(loadConfig(PRODUCTION), quiet())).rejects.toThrow(/WECHAT_APPID and WECHAT_SECRET \(face check\)/);
+    await expect(createApp(loadConfig({ ...PRODUCTION, SMS_GATEWAY_URL: 'http://127.0.0.1:9/sms', SMS_GATEWAY_SECRET: 'relay-secret' }), quiet())).rejects.toThrow(/WECHAT_APPID and WECHAT_SECRET \(face check\)/);
   });
 
   it('takes the provider it is given', async () => {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { WechatFaceCheckProvider } from '../../server/platform/faceCheck';
@@ -208,46 +208,21 @@ describe('the notice channels an app gets', () => {
   const names = (channels: readonly { channel: string; constructor: { name: string } }[]) =>
     channels.map((c) => `${c.channel}:${c.constructor.name}`);
 
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
-
-  function unconfigured(): void {
-    for (const name of ['WECHAT_APPID', 'WECHAT_SECRET', 'WECHAT_NOTICE_TEMPLATE_ID', 'SMS_GATEWAY_URL', 'SMS_GATEWAY_SECRET']) vi.stubEnv(name, '');
-  }
-
   it('in development without configuration: both channels write to the log', async () => {
-    unconfigured();
     const app = await createApp(loadConfig({ APP_ENV: 'development' }), quiet());
     expect(names(app.noticeChannels)).toEqual(['wechat:LogNoticeChannel', 'sms:LogNoticeChannel']);
   });
 
   it('with WeChat, a template and the relay configured: the real channels', async () => {
-    unconfigured();
-    vi.stubEnv('WECHAT_APPID', 'wxAPPID');
-    vi.stubEnv('WECHAT_SECRET', 'SECRET');
-    vi.stubEnv('WECHAT_NOTICE_TEMPLATE_ID', 'TEMPLATE-1');
-    vi.stubEnv('SMS_GATEWAY_URL', 'http://127.0.0.1:9/sms');
-    vi.stubEnv('SMS_GATEWAY_SECRET', 'relay-secret');
-    const app = await createApp(loadConfig(PRODUCTION), quiet());
+    const app = await createApp(loadConfig({ ...PRODUCTION, WECHAT_APPID: 'wxAPPID', WECHAT_SECRET: 'SECRET', WECHAT_NOTICE_TEMPLATE_ID: 'TEMPLATE-1', SMS_GATEWAY_URL: 'http://127.0.0.1:9/sms', SMS_GATEWAY_SECRET: 'relay-secret' }), quiet());
     expect(names(app.noticeChannels)).toEqual(['wechat:WechatSubscribeChannel', 'sms:SmsNoticeChannel']);
   });
 
   it('in production, refuses to start without the template of the subscribe messages', async () => {
-    unconfigured();
-    vi.stubEnv('WECHAT_APPID', 'wxAPPID');
-    vi.stubEnv('WECHAT_SECRET', 'SECRET');
-    vi.stubEnv('SMS_GATEWAY_URL', 'http://127.0.0.1:9/sms');
-    vi.stubEnv('SMS_GATEWAY_SECRET', 'relay-secret');
-    await expect(createApp(loadConfig(PRODUCTION), quiet())).rejects.toThrow(/WECHAT_NOTICE_TEMPLATE_ID/);
+    await expect(createApp(loadConfig({ ...PRODUCTION, WECHAT_APPID: 'wxAPPID', WECHAT_SECRET: 'SECRET', SMS_GATEWAY_URL: 'http://127.0.0.1:9/sms', SMS_GATEWAY_SECRET: 'relay-secret' }), quiet())).rejects.toThrow(/WECHAT_NOTICE_TEMPLATE_ID/);
   });
 
   it('refuses a template field list it cannot fill, naming the variable', async () => {
-    unconfigured();
-    vi.stubEnv('WECHAT_APPID', 'wxAPPID');
-    vi.stubEnv('WECHAT_SECRET', 'SECRET');
-    vi.stubEnv('WECHAT_NOTICE_TEMPLATE_ID', 'TEMPLATE-1');
-    vi.stubEnv('WECHAT_NOTICE_FIELDS', 'amount1=body');
-    await expect(createApp(loadConfig({ APP_ENV: 'development' }), quiet())).rejects.toThrow(/WECHAT_NOTICE_FIELDS/);
+    await expect(createApp(loadConfig({ APP_ENV: 'development', WECHAT_APPID: 'wxAPPID', WECHAT_SECRET: 'SECRET', WECHAT_NOTICE_TEMPLATE_ID: 'TEMPLATE-1', WECHAT_NOTICE_FIELDS: 'amount1=body' }), quiet())).rejects.toThrow(/WECHAT_NOTICE_FIELDS/);
   });
 });

@@ -109,7 +109,7 @@ describe.each(ADAPTERS)('rate limits on %s', (adapter) => {
       h.clock.advance(60);
       const fourth = await h.err('sendCode', { phone: number });
       expect(fourth.code).toBe('RATE_LIMITED');
-      expect(fourth.message).toContain('明天');
+      expect(fourth.message).toContain('分钟'); // the day's codes are used: one per 15 minutes now
       expect(h.sms.sent.filter((s) => s.phone === number)).toHaveLength(3);
     });
   });
@@ -127,7 +127,7 @@ describe.each(ADAPTERS)('rate limits on %s', (adapter) => {
     });
 
     test(`${BURST} different guesses at one code at once: exactly CODE_MAX_FAILURES are compared with it, and it dies`, async () => {
-      const h = await limited({ CODE_MAX_FAILURES: '5', LOGIN_ATTEMPTS_PER_HOUR: '1000' });
+      const h = await limited({ CODE_MAX_FAILURES: '5', LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR: '1000' });
       const number = phone();
       const code = await codeFor(h, number);
       const guesses = wrongCodes(code, BURST);
@@ -139,23 +139,22 @@ describe.each(ADAPTERS)('rate limits on %s', (adapter) => {
       expect((await h.err('login', { phone: number, code })).code).toBe('INVALID_CODE');
     });
 
-    test(`${BURST} logins at once for one phone with LOGIN_ATTEMPTS_PER_HOUR=${LIMIT}: exactly ${LIMIT} reach the code`, async () => {
-      const h = await limited({ LOGIN_ATTEMPTS_PER_HOUR: String(LIMIT), CODE_MAX_FAILURES: '20' });
+    test(`${BURST} logins at once from one client with LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR=${LIMIT}: exactly ${LIMIT} reach the code; another client still logs in`, async () => {
+      const h = await limited({ LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR: String(LIMIT), CODE_MAX_FAILURES: '20' });
       const number = phone();
       const code = await codeFor(h, number);
       const guesses = wrongCodes(code, BURST);
-      expect(tally(await burst(BURST, (i) => h.call('login', { phone: number, code: guesses[i] })))).toEqual({
+      expect(tally(await burst(BURST, (i) => h.call('login', { phone: number, code: guesses[i] }, undefined, '198.51.100.1')))).toEqual({
         INVALID_CODE: LIMIT,
         RATE_LIMITED: BURST - LIMIT,
       });
-      // The right code now is over the limit too; another phone is not.
-      expect(codeOf(await h.call('login', { phone: number, code }))).toBe('RATE_LIMITED');
-      const another = phone();
-      await h.ok('login', { phone: another, code: await codeFor(h, another) });
+      // The right code from that client is over its limit too; from the owner's client it signs in.
+      expect(codeOf(await h.call('login', { phone: number, code }, undefined, '198.51.100.1'))).toBe('RATE_LIMITED');
+      expect(codeOf(await h.call('login', { phone: number, code }, undefined, '203.0.113.5'))).toBe('ok');
     });
 
-    test(`${BURST} WeChat quick logins at once for one phone: exactly ${LIMIT} sign in`, async () => {
-      const h = await limited({ LOGIN_ATTEMPTS_PER_HOUR: String(LIMIT) });
+    test(`${BURST} WeChat quick logins at once for one phone with WECHAT_LOGINS_PER_PHONE_PER_HOUR=${LIMIT}: exactly ${LIMIT} sign in`, async () => {
+      const h = await limited({ WECHAT_LOGINS_PER_PHONE_PER_HOUR: String(LIMIT) });
       const number = phone();
       expect(tally(await burst(BURST, () => h.call('loginByWechatPhone', { phoneCode: `dev:${number}` })))).toEqual({
         ok: LIMIT,
@@ -163,31 +162,33 @@ describe.each(ADAPTERS)('rate limits on %s', (adapter) => {
       });
     });
 
-    test('guessing across new codes is limited by LOGIN_ATTEMPTS_PER_HOUR, which WeChat login shares', async () => {
-      const h = await limited({ LOGIN_ATTEMPTS_PER_HOUR: String(LIMIT), CODE_MAX_FAILURES: '5' });
+    test('guessing across new codes is limited per client, and never blocks the WeChat login of the phone', async () => {
+      const h = await limited({ LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR: String(LIMIT), CODE_MAX_FAILURES: '5' });
       const number = phone();
-      // Two codes, five wrong guesses each: both codes die, and the hour's ten attempts are used.
+      const attacker = '198.51.100.2';
+      // Two codes, five wrong guesses each from one client: both codes die, and its hour's ten attempts are used.
       for (let round = 0; round < 2; round += 1) {
         const code = await codeFor(h, number);
-        for (const wrong of wrongCodes(code, 5)) expect(codeOf(await h.call('login', { phone: number, code: wrong }))).toBe('INVALID_CODE');
+        for (const wrong of wrongCodes(code, 5)) expect(codeOf(await h.call('login', { phone: number, code: wrong }, undefined, attacker))).toBe('INVALID_CODE');
+        h.clock.advance(60);
       }
-      // A third code, even the right one at once, and the WeChat login of the same phone: over the limit.
+      // A third code: that client is over its limit even with the right one; WeChat's login of the phone is not touched.
       const third = await codeFor(h, number);
-      expect(codeOf(await h.call('login', { phone: number, code: third }))).toBe('RATE_LIMITED');
-      expect(codeOf(await h.call('loginByWechatPhone', { phoneCode: `dev:${number}` }))).toBe('RATE_LIMITED');
-      h.clock.advance(3600);
-      await h.ok('login', { phone: number, code: await codeFor(h, number) });
+      expect(codeOf(await h.call('login', { phone: number, code: third }, undefined, attacker))).toBe('RATE_LIMITED');
+      expect(codeOf(await h.call('loginByWechatPhone', { phoneCode: `dev:${number}` }))).toBe('ok');
+      expect(codeOf(await h.call('login', { phone: number, code: third }, undefined, '203.0.113.6'))).toBe('ok');
     });
 
-    test('login attempts renew on the hour, however often the caller knocked while limited', async () => {
-      const h = await limited({ LOGIN_ATTEMPTS_PER_HOUR: '3' }, '2026-03-15T02:20:00Z');
+    test('login attempts of a client renew on the hour, however often it knocked while limited', async () => {
+      const h = await limited({ LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR: '3' }, '2026-03-15T02:20:00Z');
       const number = phone();
+      const client = '198.51.100.3';
       const code = await codeFor(h, number);
       const [a, b, c] = wrongCodes(code, 3);
-      for (const wrong of [a, b, c]) expect(codeOf(await h.call('login', { phone: number, code: wrong }))).toBe('INVALID_CODE');
-      for (const at of ['2026-03-15T02:40:00Z', '2026-03-15T02:59:59Z']) {
+      for (const wrong of [a, b, c]) expect(codeOf(await h.call('login', { phone: number, code: wrong }, undefined, client))).toBe('INVALID_CODE');
+      for (const at of ['2026-03-15T02:25:00Z', '2026-03-15T02:29:59Z']) {
         h.clock.set(at);
-        expect(codeOf(await h.call('login', { phone: number, code }))).toBe('RATE_LIMITED');
+        expect(codeOf(await h.call('login', { phone: number, code }, undefined, client))).toBe('RATE_LIMITED');
       }
       // Fixed windows of an hour: the next one starts at 03:00 with a full allowance.
       h.clock.set('2026-03-15T03:00:00Z');

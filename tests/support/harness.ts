@@ -47,7 +47,10 @@ const TEST_ENV = {
   APP_ENV: 'development',
   SMS_COOLDOWN_SECONDS: '0',
   SMS_PER_PHONE_PER_DAY: '1000',
-  LOGIN_ATTEMPTS_PER_HOUR: '100000',
+  LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR: '1000000',
+  WECHAT_LOGINS_PER_PHONE_PER_HOUR: '100000',
+  SMS_PER_CLIENT_PER_HOUR: '1000000',
+  SMS_GLOBAL_PER_HOUR: '100000000',
   VERIFY_ATTEMPTS_PER_HOUR: '100000',
   BIND_ATTEMPTS_PER_HOUR: '1000000',
   DIAGNOSE_PER_HOUR: '1000000',
@@ -78,30 +81,30 @@ export class Harness {
     db: Db,
     env: Record<string, string> = {},
     clock = new ManualClock(),
-    parts: { wechatPhone?: WechatPhoneResolver; faceCheck?: FaceCheckProvider; noticeChannels?: readonly NoticeChannel[] } = {},
+    parts: { wechatPhone?: WechatPhoneResolver; faceCheck?: FaceCheckProvider; noticeChannels?: readonly NoticeChannel[]; sms?: SmsSender } = {},
   ): Promise<Harness> {
-    const sms = new CapturingSms();
+    const capturing = new CapturingSms();
     const lines: string[] = [];
     const log = createLogger({ level: 'info', write: (line) => lines.push(line) });
     const wechatPhone = parts.wechatPhone ?? new DevWechatPhoneResolver();
     const app = await createApp(loadConfig({ ...TEST_ENV, ...env }), {
       db,
       clock,
-      sms,
+      sms: parts.sms ?? capturing,
       wechatPhone,
       log,
       faceCheck: parts.faceCheck ?? new DevFaceCheckProvider(),
       noticeChannels: parts.noticeChannels ?? [],
     });
     functions ??= loadCloudFunctions();
-    return new Harness(app, clock, sms, await functions, lines);
+    return new Harness(app, clock, capturing, await functions, lines);
   }
 
-  /** Calls a cloud function exactly as the gateway does (any name and event: malformed ones too). */
-  async call<T = unknown>(name: string, event: unknown, bearer?: string): Promise<Envelope<T>> {
+  /** Calls a cloud function exactly as the gateway does (`clientAddress`: the client's address the gateway saw). */
+  async call<T = unknown>(name: string, event: unknown, bearer?: string, clientAddress?: string): Promise<Envelope<T>> {
     const main = this.mains.get(name);
     if (!main) throw new Error(`no cloud function ${name}`);
-    return (await main(event, { source: 'gateway', app: this.app, bearer })) as Envelope<T>;
+    return (await main(event, { source: 'gateway', app: this.app, bearer, ...(clientAddress ? { clientAddress } : {}) })) as Envelope<T>;
   }
 
   /** Calls and expects success; returns data. */

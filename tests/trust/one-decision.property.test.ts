@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shanghaiToday } from '../../src/rules/age';
-import { decide, eligible } from '../../src/rules/payability';
+import { amountAvailable, decide, eligible, hasQuota } from '../../src/rules/payability';
 import { shanghaiMonthStart } from '../../server/platform/time';
 import { bindingFacts, queryBindingsWithPolicy, relativeFacts } from '../../server/store/bindings';
 import { ADAPTERS } from '../support/adapters';
@@ -33,6 +33,8 @@ const sharer = fc.record({
   balanceFen: fc.integer({ min: 0, max: 5_000 }),
   relationship: fc.constantFrom('child', 'child', 'sibling', 'grandchild'),
   binding: fc.constantFrom('active', 'active', 'active', 'active', 'pending', 'unbound', 'ended_by_date', 'ends_later'),
+  // A quota (SPEC 2.11) on about a third of the bindings: held out of the sharer's balance, paying whatever the regions.
+  quotaFen: fc.option(fc.integer({ min: 0, max: 5_000 }), { nil: null, freq: 2 }),
 });
 const family = fc.record({
   patient: fc.record({
@@ -40,6 +42,8 @@ const family = fc.record({
     status: fc.constantFrom('active', 'active', 'active', 'active', 'active', 'suspended'),
     region,
     balanceFen: fc.integer({ min: 0, max: 3_000 }),
+    // What the patient, as a sharer, holds for a relative of their own: their own bills use only the rest.
+    heldFen: fc.integer({ min: 0, max: 3_000 }),
   }),
   sharers: fc.array(sharer, { minLength: 0, maxLength: 5 }),
   policy13: policy,
@@ -57,6 +61,7 @@ describe.each(ADAPTERS)('settlement, diagnosis and binding status against the on
     let paid = 0;
     let partial = 0;
     let refused = 0;
+    let quotaPaid = 0;
     await fc.assert(
       fc.asyncProperty(family, async (f) => {
         const harness = h();
@@ -74,6 +79,27 @@ describe.each(ADAPTERS)('settlement, diagnosis and binding status against the on
           ...(f.patient.insuranceType === 'employee' ? { balanceFen: f.patient.balanceFen } : {}),
         });
         const patientId = await personId(harness, patient);
+        /** A quota on a binding as bindRelative/setQuota leave it: held on the account, with its ledger entry. */
+        const holdQuota = async (sharerId: string, bindingId: string, fen: number) => {
+          if (fen <= 0) return;
+          await db.query('UPDATE accounts SET held_fen = held_fen + $2 WHERE person_id = $1', [sharerId, fen]);
+          await db.query(
+            `INSERT INTO ledger_entries (entry_id, person_id, kind, delta_fen, held_delta_fen, balance_after_fen, binding_id, created_at)
+             SELECT $1, person_id, 'quota_hold', 0, $3, balance_fen, $4, $5 FROM accounts WHERE person_id = $2`,
+            [randomUUID(), sharerId, fen, bindingId, now],
+          );
+        };
+        const patientHeld = f.patient.insuranceType === 'employee' ? Math.min(f.patient.heldFen, f.patient.balanceFen) : 0;
+        if (patientHeld > 0) {
+          const child = await harness.person({ poolingRegion: f.patient.region, birthDate: '2020-01-01' });
+          const bindingId = randomUUID();
+          await db.query(
+            `INSERT INTO bindings (binding_id, sharer_id, relative_id, relationship, status, created_at, confirmed_at, quota_fen, quota_left_fen)
+             VALUES ($1, $2, $3, 'child', 'active', $4, $4, $5, $5)`,
+            [bindingId, patientId, await personId(harness, child), now, patientHeld],
+          );
+          await holdQuota(patientId, bindingId, patientHeld);
+        }
         for (const [index, s] of f.sharers.entries()) {
           const person = await harness.person({
             insuranceType: s.insuranceType as 'employee',
@@ -84,12 +110,18 @@ describe.each(ADAPTERS)('settlement, diagnosis and binding status against the on
           });
           const ended = s.binding === 'unbound';
           const endsOn = s.binding === 'ended_by_date' ? today : s.binding === 'ends_later' ? '2099-01-01' : null;
+          const bindingId = randomUUID();
+          const sharerId = await personId(harness, person);
+          // A quota within the balance; an ended binding has returned what was left of it.
+          const quota = s.quotaFen === null ? null : Math.min(s.quotaFen, s.insuranceType === 'employee' ? s.balanceFen : 0);
+          const left = quota === null ? null : ended ? 0 : quota;
           await db.query(
-            `INSERT INTO bindings (binding_id, sharer_id, relative_id, relationship, status, created_at, confirmed_at, ended_at, ended_by, ends_on)
-             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9)`,
+            `INSERT INTO bindings (binding_id, sharer_id, relative_id, relationship, status, created_at, confirmed_at, ended_at, ended_by, ends_on,
+               quota_fen, quota_left_fen)
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11)`,
             [
-              randomUUID(),
-              await personId(harness, person),
+              bindingId,
+              sharerId,
               patientId,
               s.relationship,
               ended ? 'unbound' : s.binding === 'pending' ? 'pending' : 'active',
@@ -97,8 +129,11 @@ describe.each(ADAPTERS)('settlement, diagnosis and binding status against the on
               ended ? now : null,
               ended ? 'sharer' : null,
               endsOn,
+              quota,
+              left,
             ],
           );
+          if (left !== null) await holdQuota(sharerId, bindingId, left);
         }
 
         // What the one decision says, from the state as it is now.
@@ -107,11 +142,12 @@ describe.each(ADAPTERS)('settlement, diagnosis and binding status against the on
         const patientFacts = rows[0] ? relativeFacts(rows[0]) : { insuranceType: f.patient.insuranceType, status: f.patient.status, poolingRegion: f.patient.region };
         const candidates = eligible(facts, patientFacts as never, today).map((b) => ({
           bindingId: b.bindingId,
-          availableFen: b.availableFen,
+          availableFen: amountAvailable(b),
+          fromQuota: hasQuota(b),
           allowPartial: b.sharerPolicy.allowPartial,
           createdAtMs: b.createdAtMs,
         }));
-        const ownFen = f.patient.insuranceType === 'employee' ? BigInt(f.patient.balanceFen) : null;
+        const ownFen = f.patient.insuranceType === 'employee' ? BigInt(f.patient.balanceFen - patientHeld) : null;
         const expected = decide({ ownFen, amountFen: BigInt(f.amountFen), candidates });
 
         // What diagnosis and the binding status say, before the bill.
@@ -122,7 +158,7 @@ describe.each(ADAPTERS)('settlement, diagnosis and binding status against the on
         // What the SQL settlement does.
         const institution = await harness.institution();
         serial += 1;
-        const answer = await harness.ok<SettleData>(
+        const answer = await harness.ok<SettleData & { mulaidSource: string | null }>(
           'settle',
           { serialNo: `ONE-${serial}`, patientIdNumber: patient.idNumber, kind: 'outpatient', amountFen: f.amountFen },
           institution.key,
@@ -137,13 +173,16 @@ describe.each(ADAPTERS)('settlement, diagnosis and binding status against the on
           cash: answer.cashPay,
           failure: answer.mulaidFailure,
           binding: row?.binding_id ?? null,
+          source: answer.mulaidSource,
         }).toEqual({
           self: Number(expected.selfPay),
           mulaid: Number(expected.mulaidPay),
           cash: Number(expected.cashPay),
           failure: expected.failure,
           binding: expected.bindingId,
+          source: expected.source,
         });
+        if (expected.source === 'quota') quotaPaid += 1;
 
         const remainder = f.amountFen - answer.selfAcctPay;
         const canPay = new Set(views.filter((v) => v.canPay).map((v) => v.bindingId));
@@ -155,7 +194,7 @@ describe.each(ADAPTERS)('settlement, diagnosis and binding status against the on
             expect(codes).toEqual(['OK']);
           } else {
             expect(codes).not.toContain('OK');
-            const balanceCode = codes.includes('BALANCE_LOW') || codes.includes('BALANCE_ZERO');
+            const balanceCode = codes.includes('BALANCE_LOW') || codes.includes('BALANCE_ZERO') || codes.includes('QUOTA_SPENT');
             if (answer.mulaidFailure === 'INSUFFICIENT_BALANCE' || answer.acctMulaidPay > 0) {
               if (answer.acctMulaidPay > 0) partial += 1;
               else refused += 1;
@@ -170,6 +209,6 @@ describe.each(ADAPTERS)('settlement, diagnosis and binding status against the on
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
-    console.log(`[one-decision] ${adapter}: ${RUNS} families; paid in full ${paid}, partly ${partial}, refused for balance ${refused}`);
+    console.log(`[one-decision] ${adapter}: ${RUNS} families; paid in full ${paid}, partly ${partial}, refused for balance ${refused}; from a quota ${quotaPaid}`);
   }, 180_000);
 });

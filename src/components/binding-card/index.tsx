@@ -4,6 +4,7 @@ import Amount from '@/components/amount';
 import StatusTag from '@/components/status-tag';
 import { RELATIONSHIP_LABELS } from '@/rules/relationship';
 import { PENDING_NOTE } from '@/rules/undertaking';
+import { quotaSummary } from '@/rules/quota';
 import type { Binding } from '@/services/cloud/types';
 import { formatCalendarDay, formatDay } from '@/utils/date';
 import { INSURANCE_TYPE_LABELS } from '@/utils/labels';
@@ -23,7 +24,11 @@ function endedByText(binding: Binding): string {
   if (by === undefined) return '';
   if (by === binding.viewerRole) return '（由您解除）';
   if (by === 'sharer' || by === 'relative') return '（由对方解除）';
-  if (by === 'system') return '（参保关系变化，自动解除）';
+  if (by === 'system') {
+    if (binding.endedReason === 'insurance_ended') return '（一方医保参保关系终止，自动解除）';
+    if (binding.endedReason === 'region_moved') return '（一方医保关系转移到其他统筹地区，自动解除）';
+    return '（参保关系变化，自动解除）';
+  }
   return '（由医保经办机构解除）';
 }
 
@@ -45,6 +50,12 @@ export function bindingDates(binding: Binding): string {
     case 'active':
       return binding.endsOn ? `${since} 开通，有效期至 ${formatCalendarDay(binding.endsOn)}` : `${since} 开通`;
   }
+}
+
+/** A live binding with a quota (an ended one has returned it). */
+export function hasQuota(binding: Binding): binding is Binding & { quotaFen: number; quotaLeftFen: number } {
+  const live = binding.status === 'active' || binding.status === 'pending';
+  return live && typeof binding.quotaFen === 'number' && typeof binding.quotaLeftFen === 'number';
 }
 
 /** One binding with its status (SPEC 2.9) and what it has paid this month and in total. */
@@ -79,6 +90,12 @@ export default function BindingCard({ binding, onTap, actions }: BindingCardProp
             <Amount fen={binding.spentFen} size='medium' />
           </View>
         </View>
+      )}
+      {hasQuota(binding) && (
+        <Text className='binding-card__quota'>
+          {quotaSummary(binding.quotaFen, binding.quotaLeftFen)}
+          {binding.status === 'active' && binding.quotaLeftFen === 0 ? '（额度已用完）' : ''}
+        </Text>
       )}
       <Text className='binding-card__since'>{bindingDates(binding)}</Text>
       {actions && <View className='binding-card__actions'>{actions}</View>}

@@ -9,6 +9,7 @@ import { useLogout } from '@/hooks/useLogout';
 import { useRequestAnswers } from '@/hooks/useRequestAnswers';
 import { useSignedIn } from '@/hooks/useSignedIn';
 import { maskPhone } from '@/rules/mask';
+import { formatFen } from '@/rules/money';
 import { callFunction } from '@/services/cloud';
 import type { MeData, Membership } from '@/services/cloud/types';
 import { ROUTES, go, type Route } from '@/services/routes';
@@ -137,6 +138,11 @@ export default function HomePage() {
               <View className='home-account__balance'>
                 <Text className='home-account__caption'>个人账户余额</Text>
                 <Amount fen={person.balanceFen} size='large' className='home-balance' />
+                {person.freeBalanceFen !== undefined && person.freeBalanceFen < person.balanceFen && (
+                  <Text className='home-account__held home-free-balance'>
+                    其中可用 {formatFen(person.freeBalanceFen)}，另有 {formatFen(person.balanceFen - person.freeBalanceFen)} 已冻结为亲属的共济额度
+                  </Text>
+                )}
               </View>
             ) : (
               <Text className='home-account__nobalance'>

@@ -8,7 +8,7 @@ import { callFunction } from '@/services/cloud';
 import type { CloudError, DemoGuide, Envelope, LoginData } from '@/services/cloud/types';
 import TitleBar from '@/components/title-bar';
 import { useDisplay } from '@/hooks/useDisplay';
-import { ROUTES, restart, restartAt, safeRedirect, urlOf } from '@/services/routes';
+import { ROUTES, restartAt, safeRedirect, urlOf } from '@/services/routes';
 import { useMembers } from '@/stores/members';
 import { useProfile } from '@/stores/profile';
 import { isSignedIn, useSession } from '@/stores/session';

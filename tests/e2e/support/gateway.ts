@@ -55,6 +55,9 @@ export async function startGateway(): Promise<Gateway> {
       DEMO_DATA: '1',
       SKIP_H5_BUILD: '1',
       SMS_COOLDOWN_SECONDS: '0',
+      // Every browser of the tests is 127.0.0.1: one client for the limits per client.
+      SMS_PER_CLIENT_PER_HOUR: '100000',
+      LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR: '100000',
       ADMIN_KEY: adminKey,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -95,6 +95,31 @@ const CHECKS: ReadonlyArray<{ problem: string; sql: string }> = [
               OR COALESCE(sum(c.total) FILTER (WHERE c.person_id = r.patient_id), 0) <> r.to_self_fen
               OR COALESCE(sum(c.n), 0) <> (CASE WHEN r.to_mulaid_fen > 0 THEN 1 ELSE 0 END) + (CASE WHEN r.to_self_fen > 0 THEN 1 ELSE 0 END)`,
   },
+  // The quota (SPEC 2.11, migration 0005): balance = free + Σ quotas, free ≥ 0.
+  {
+    problem: 'an account whose held amount is not Σ held_delta of its ledger, not Σ what is left of its live bindings\' quotas, or outside 0..balance',
+    sql: `SELECT a.person_id::text AS id,
+                 a.held_fen::text || ' held, ledger ' || COALESCE(l.held, 0)::text || ', live quotas ' || COALESCE(b.left_sum, 0)::text || ', balance ' || a.balance_fen::text AS detail
+          FROM accounts a
+          LEFT JOIN (SELECT person_id, sum(held_delta_fen) AS held FROM ledger_entries GROUP BY person_id) l ON l.person_id = a.person_id
+          LEFT JOIN (SELECT sharer_id, sum(quota_left_fen) AS left_sum FROM bindings WHERE status IN ('active', 'pending') GROUP BY sharer_id) b
+            ON b.sharer_id = a.person_id
+          WHERE a.held_fen <> COALESCE(l.held, 0) OR a.held_fen <> COALESCE(b.left_sum, 0) OR a.held_fen < 0 OR a.held_fen > a.balance_fen`,
+  },
+  {
+    problem: 'an ended binding that still holds part of its quota, or a quota left outside 0..quota',
+    sql: `SELECT binding_id::text AS id, status || ' ' || COALESCE(quota_left_fen, 0)::text || ' of ' || COALESCE(quota_fen, 0)::text AS detail
+          FROM bindings
+          WHERE (status NOT IN ('active', 'pending') AND COALESCE(quota_left_fen, 0) <> 0) OR quota_left_fen < 0 OR quota_left_fen > quota_fen`,
+  },
+  {
+    problem: 'a mutual-aid payment whose ledger entry does not match its source (a quota payment takes from held too, a balance payment never)',
+    sql: `SELECT s.serial_no AS id, COALESCE(s.mulaid_source, 'null') || ' ' || COALESCE(l.held_delta_fen, 0)::text || ' of ' || s.mulaid_pay_fen::text AS detail
+          FROM settlements s LEFT JOIN ledger_entries l ON l.entry_id = s.mulaid_entry_id
+          WHERE s.mulaid_pay_fen > 0
+            AND NOT ((s.mulaid_source = 'quota' AND l.held_delta_fen = -s.mulaid_pay_fen AND l.binding_id = s.binding_id)
+                  OR (s.mulaid_source = 'balance' AND l.held_delta_fen = 0))`,
+  },
   {
     problem: 'a stored first answer that differs from the settlement it answers for',
     sql: `SELECT serial_no AS id, response::text AS detail FROM settlements

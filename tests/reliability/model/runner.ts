@@ -50,7 +50,8 @@ type Concrete =
   | { kind: 'refund'; settlement: SettlementState; refundSerialNo: string; amount: bigint; copies: number }
   | { kind: 'refundAgain'; refund: RefundDone }
   | { kind: 'refundUnknown'; institution: { code: string; key: string }; serialNo: string; refundSerialNo: string }
-  | { kind: 'topUp'; group: Group; member: Member; target: number }
+  /** The operator's creditAccount: a contribution of `amount`, or a correction of it (refused when the balance is lower). */
+  | { kind: 'topUp'; group: Group; member: Member; credit: 'contribution' | 'correction'; amount: number; creditId: string }
   | { kind: 'unbind'; group: Group; binding: BindingState; by: Member }
   | { kind: 'rebind'; group: Group; sharer: Member; patient: Member; answer: RebindAnswer }
   | { kind: 'policy'; group: Group; patch: PolicyPatch }
@@ -255,7 +256,16 @@ export class ModelRunner {
           const member = accounts[op.who % accounts.length]!;
           if (registryPersons.has(member.personId)) break;
           registryPersons.add(member.personId);
-          concrete = { kind: 'topUp', group, member, target: op.target };
+          // A target of the generator becomes a contribution; one in three (and every zero) a correction.
+          const correction = op.target % 3 === 0;
+          concrete = {
+            kind: 'topUp',
+            group,
+            member,
+            credit: correction ? 'correction' : 'contribution',
+            amount: correction ? 1 + (op.target % 40_000) : op.target,
+            creditId: `${this.options.tag}-C${++this.refundSerial}`,
+          };
           break;
         }
         case 'unbind': {
@@ -356,7 +366,9 @@ export class ModelRunner {
       case 'refundUnknown':
         return [() => h.call('refund', { serialNo: op.serialNo, refundSerialNo: op.refundSerialNo, amountFen: 100 }, op.institution.key)];
       case 'topUp':
-        return [() => h.call('upsertPersons', { persons: [this.registryRow(op.member, op.target)] }, h.adminKey)];
+        return [
+          () => h.call('creditAccount', { creditId: op.creditId, idNumber: op.member.idNumber, amountFen: op.amount, kind: op.credit }, h.adminKey),
+        ];
       case 'unbind':
         return [() => h.call('unbindRelative', { bindingId: op.binding.bindingId }, op.by.user.token)];
       case 'rebind':
@@ -383,7 +395,7 @@ export class ModelRunner {
     }
   }
 
-  private registryRow(member: Member, balanceFen?: number) {
+  private registryRow(member: Member) {
     const active = this.structure.sharerActive.get(member.personId) ?? true;
     return {
       idNumber: member.idNumber,
@@ -391,7 +403,6 @@ export class ModelRunner {
       insuranceType: member.hasAccount ? 'employee' : 'resident',
       status: active ? 'active' : 'suspended',
       poolingRegion: member.region,
-      ...(balanceFen !== undefined ? { balanceFen } : {}),
     };
   }
 
@@ -485,7 +496,10 @@ export class ModelRunner {
           break;
         }
         case 'topUp':
-          this.check(envelope.ok, () => `top-up of ${op.member.name}: ${JSON.stringify(envelope)}`);
+          this.check(
+            envelope.ok || (op.credit === 'correction' && envelope.error.code === 'INVALID_INPUT' && envelope.error.field === 'amountFen'),
+            () => `${op.credit} of ${op.member.name}: ${JSON.stringify(envelope)}`,
+          );
           break;
         default:
           break;
@@ -527,7 +541,7 @@ export class ModelRunner {
       } else if (entry.kind === 'refund') {
         entriesByRefund.set(entry.refund_id!, [...(entriesByRefund.get(entry.refund_id!) ?? []), entry]);
       } else {
-        this.check(topUps.has(entry.person_id) && !topUpEntries.has(entry.person_id), () => `a ${entry.kind} entry on ${entry.person_id} without a registry sync asking for it`);
+        this.check(topUps.has(entry.person_id) && !topUpEntries.has(entry.person_id), () => `a ${entry.kind} entry on ${entry.person_id} without a creditAccount asking for it`);
         topUpEntries.set(entry.person_id, entry);
       }
     }
@@ -651,20 +665,26 @@ export class ModelRunner {
       } else {
         const { entry, op } = event;
         const current = this.balances.get(op.member.personId) ?? 0n;
-        const delta = BigInt(op.target) - current;
-        this.check(entry.delta_fen === delta && entry.balance_after_fen === BigInt(op.target), () => `top-up of ${op.member.name} to ${op.target}: entry ${entry.delta_fen}, model balance before ${current}`);
+        const delta = op.credit === 'contribution' ? BigInt(op.amount) : -BigInt(op.amount);
+        this.check(
+          entry.kind === (op.credit === 'contribution' ? 'credit' : 'correction') && entry.delta_fen === delta && entry.balance_after_fen === current + delta,
+          () => `${op.credit} of ${op.amount} for ${op.member.name}: entry ${entry.kind} ${entry.delta_fen} → ${entry.balance_after_fen}, model balance before ${current}`,
+        );
         move(op.member.personId, entry.delta_fen);
         if (entry.delta_fen > 0n) this.totals.credit += entry.delta_fen;
         else this.totals.correction -= entry.delta_fen;
         this.outcome(entry.delta_fen > 0n ? 'top-up: credit' : 'top-up: correction');
       }
     }
-    // A top-up that wrote nothing found the balance already at its target.
+    // A credit that wrote nothing was a correction refused when the balance was below it.
     for (const op of topUps.values()) {
       if (topUpEntries.has(op.member.personId)) continue;
       const path = trajectory.get(op.member.personId) ?? [this.balances.get(op.member.personId) ?? 0n];
-      this.check(path.includes(BigInt(op.target)), () => `top-up of ${op.member.name} to ${op.target} wrote no entry, but the balance was never ${op.target} (${path.join(' → ')})`);
-      this.outcome('top-up: already at target');
+      this.check(
+        op.credit === 'correction' && path.some((balance) => balance < BigInt(op.amount)),
+        () => `${op.credit} of ${op.amount} for ${op.member.name} wrote no entry, but the balance was never below it (${path.join(' → ')})`,
+      );
+      this.outcome('top-up: correction refused');
     }
 
     // The ledger alone, in commit order: every entry continues its account, and every

@@ -51,3 +51,31 @@ describe('BindingCard', () => {
     expect(container.querySelector('.binding-card__since')?.textContent).toBe(dates);
   });
 });
+
+describe('BindingCard with a quota (SPEC 2.11) and automatic ends (2.1)', () => {
+  it('shows the quota and what is left on a live binding', () => {
+    const { container } = render(<BindingCard binding={binding({ quotaFen: 50_000, quotaLeftFen: 38_000 })} />);
+    expect(container.querySelector('.binding-card__quota')?.textContent).toBe('共济额度 ¥500.00，剩余 ¥380.00');
+  });
+
+  it('says when the quota is spent', () => {
+    const { container } = render(
+      <BindingCard binding={binding({ quotaFen: 50_000, quotaLeftFen: 0, canPay: false, blockedBy: 'QUOTA_SPENT' })} />,
+    );
+    expect(container.querySelector('.binding-card__quota')?.textContent).toContain('额度已用完');
+  });
+
+  it('shows no quota on a binding without one, nor on an ended binding (it was returned)', () => {
+    expect(render(<BindingCard binding={binding()} />).container.querySelector('.binding-card__quota')).toBeNull();
+    const ended = binding({ status: 'unbound', canPay: false, endedAt: '2026-02-01T01:00:00Z', endedBy: 'sharer', quotaFen: 50_000, quotaLeftFen: 0 });
+    expect(render(<BindingCard binding={ended} />).container.querySelector('.binding-card__quota')).toBeNull();
+  });
+
+  it.each([
+    ['insurance_ended', '一方医保参保关系终止，自动解除'],
+    ['region_moved', '一方医保关系转移到其他统筹地区，自动解除'],
+  ] as const)('says a binding ended by itself because of %s', (endedReason, text) => {
+    const ended = binding({ status: 'unbound', canPay: false, endedAt: '2026-02-01T01:00:00Z', endedBy: 'system', endedReason });
+    expect(render(<BindingCard binding={ended} />).container.textContent).toContain(text);
+  });
+});

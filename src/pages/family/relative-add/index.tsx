@@ -6,6 +6,7 @@ import IdNumberField, { idNumberReady } from '@/components/id-number-field';
 import RelationshipPicker from '@/components/relationship-picker';
 import TextField from '@/components/text-field';
 import { useSignedIn } from '@/hooks/useSignedIn';
+import { QUOTA_CROSS_PROVINCE, QUOTA_EXPLAIN, readQuota } from '@/rules/quota';
 import { RELATIONSHIP_LABELS, RELATIONSHIPS, type Relationship } from '@/rules/relationship';
 import type { RegionPolicy } from '@/services/cloud/types';
 import { ROUTES, go } from '@/services/routes';
@@ -17,7 +18,7 @@ import TitleBar from '@/components/title-bar';
 import { useDisplay } from '@/hooks/useDisplay';
 import './index.scss';
 
-export const RELATIVE_FIELDS = ['relationship', 'name', 'idNumber'] as const;
+export const RELATIVE_FIELDS = ['relationship', 'name', 'idNumber', 'quotaFen'] as const;
 
 /** Where the add-relative errors that name no field belong. */
 export const RELATIVE_ERROR_FIELDS = {
@@ -28,6 +29,7 @@ export const RELATIVE_ERROR_FIELDS = {
   RELATIVE_NOT_INSURED: 'idNumber',
   OUT_OF_REGION: 'idNumber',
   ALREADY_BOUND: 'idNumber',
+  QUOTA_EXCEEDS_BALANCE: 'quotaFen',
 } as const;
 
 export function relationshipNote(policy: RegionPolicy | null): string | null {
@@ -75,7 +77,11 @@ export default function RelativeAddPage() {
 
   const placed = placeError(draft.serverError, RELATIVE_FIELDS, RELATIVE_ERROR_FIELDS);
   const nameError = placed.fields.name ?? (nameTouched && draft.name.trim() === '' ? '请输入亲属的姓名' : null);
-  const ready = draft.relationship !== null && draft.name.trim() !== '' && idNumberReady(draft.idNumber);
+  const quota = readQuota(draft.quota, { optional: true });
+  const quotaError = placed.fields.quotaFen ?? (quota && !quota.ok ? quota.message : null);
+  // Out of region: with a quota the relative may be anywhere in the country (SPEC 2.1 check 8, 2.11).
+  const outOfRegion = draft.serverError?.code === 'OUT_OF_REGION' && draft.quota.trim() === '';
+  const ready = draft.relationship !== null && draft.name.trim() !== '' && idNumberReady(draft.idNumber) && (quota === null || quota.ok);
 
   const next = () => {
     if (!ready) return;
@@ -120,6 +126,20 @@ export default function RelativeAddPage() {
           inputClassName='relative-id'
           serverError={placed.fields.idNumber}
         />
+        <TextField
+          label='共济额度（元，选填）'
+          value={draft.quota}
+          onInput={(value) => draft.update({ quota: value })}
+          inputClassName='relative-quota'
+          type='digit'
+          placeholder='外省亲属必填，例如 1000'
+          maxlength={12}
+          error={quotaError}
+          hint={<Text className='relative-add__quota-hint'>{QUOTA_CROSS_PROVINCE}</Text>}
+        />
+        {outOfRegion && (
+          <Banner tone='info' className='relative-add__quota-offer' message={`如果${draft.name.trim() || '这位亲属'}在外省参保，可以设定一笔共济额度后再提交：${QUOTA_EXPLAIN}`} />
+        )}
         <Button className={`primary-button relative-next${ready ? '' : ' primary-button--disabled'}`} disabled={(!ready) || undefined} onClick={next}>
           下一步
         </Button>

@@ -6,6 +6,8 @@ import { ageOn, isValidDate, shanghaiToday } from '@/rules/age';
 import { parseIdNumber } from '@/rules/idNumber';
 import { maskIdNumber } from '@/rules/mask';
 import { PAYMENT_RULE_TEXT } from '@/rules/payability';
+import { formatFen } from '@/rules/money';
+import { QUOTA_EXPLAIN, readQuota } from '@/rules/quota';
 import { RELATIONSHIP_LABELS } from '@/rules/relationship';
 import { UNDERTAKING } from '@/rules/undertaking';
 import { useSignedIn } from '@/hooks/useSignedIn';
@@ -29,6 +31,7 @@ export function firstEndDate(now: Date): string {
 
 /** Errors about this page's own parts stay here; the rest concern the form and go back to it. */
 function belongsHere(error: CloudError): boolean {
+  // A quota above the free balance is the form's field (the amount is typed there).
   return error.code === 'UNDERTAKING_REQUIRED' || error.field === 'endsOn' || error.field === 'acceptUndertaking';
 }
 
@@ -65,6 +68,8 @@ export default function RelativeConfirmPage() {
   const age = ageOn(parsed.info.birthDate, today);
   const needsConsent = policy?.consentFromAge != null && age >= policy.consentFromAge;
   const [y, m, d] = parsed.info.birthDate.split('-').map(Number);
+  const quota = readQuota(draft.quota, { optional: true });
+  const quotaFen = quota?.ok ? quota.fen : undefined;
 
   const backToForm = () => {
     if (Taro.getCurrentPages().length > 1) void Taro.navigateBack();
@@ -90,6 +95,7 @@ export default function RelativeConfirmPage() {
       relationship: draft.relationship,
       acceptUndertaking: true,
       ...(endsOn ? { endsOn } : {}),
+      ...(quotaFen !== undefined ? { quotaFen } : {}),
     });
     setSubmitting(false);
     if (!answer.ok) {
@@ -126,6 +132,12 @@ export default function RelativeConfirmPage() {
           <Text className='confirm-row__label'>身份证号码</Text>
           <Text className='confirm-row__value confirm-id'>{maskIdNumber(parsed.info.idNumber)}</Text>
         </View>
+        {quotaFen !== undefined && (
+          <View className='confirm-row'>
+            <Text className='confirm-row__label'>共济额度</Text>
+            <Text className='confirm-row__value confirm-quota'>{formatFen(quotaFen)}</Text>
+          </View>
+        )}
         <View className='confirm-row'>
           <Text className='confirm-row__label'>出生日期</Text>
           <Text className='confirm-row__value'>
@@ -144,9 +156,17 @@ export default function RelativeConfirmPage() {
         <View className='confirm-term'>
           <Text>不共享：您的统筹基金待遇、余额数字和其他人的支付记录。{name}只能看到为其本人支付的记录（显示您的姓氏和关系）。</Text>
         </View>
-        <View className='confirm-term confirm-term--rule'>
-          <Text>{PAYMENT_RULE_TEXT}</Text>
-        </View>
+        {quotaFen !== undefined ? (
+          <View className='confirm-term confirm-term--quota'>
+            <Text>
+              将从您的个人账户中冻结 {formatFen(quotaFen)} 作为{name}的共济额度。{QUOTA_EXPLAIN}
+            </Text>
+          </View>
+        ) : (
+          <View className='confirm-term confirm-term--rule'>
+            <Text>{PAYMENT_RULE_TEXT}</Text>
+          </View>
+        )}
         <View className='confirm-term'>
           <Text>您可以随时查看每一笔支付，也可以随时解除；解除立即生效，已发生的记录会保留。</Text>
         </View>

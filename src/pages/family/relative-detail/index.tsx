@@ -5,6 +5,8 @@ import BindingCard from '@/components/binding-card';
 import ConsentRequest from '@/components/consent-request';
 import ConfirmDialog from '@/components/confirm-dialog';
 import ListState from '@/components/list-state';
+import PremiumCard from '@/components/premium-card';
+import QuotaDialog from '@/components/quota-dialog';
 import RecordSection from '@/components/record-section';
 import { useSignedIn } from '@/hooks/useSignedIn';
 import { usePagedRecords } from '@/hooks/usePagedRecords';
@@ -12,6 +14,7 @@ import { useRequestAnswers } from '@/hooks/useRequestAnswers';
 import { callFunction } from '@/services/cloud';
 import { ROUTES, go } from '@/services/routes';
 import { findBinding, useMembers } from '@/stores/members';
+import { useProfile } from '@/stores/profile';
 import NotFound from '@/components/not-found';
 import TitleBar from '@/components/title-bar';
 import { useDisplay } from '@/hooks/useDisplay';
@@ -35,9 +38,13 @@ export default function RelativeDetailPage() {
   const [dialog, setDialog] = useState(false);
   const [busy, setBusy] = useState(false);
   const [dialogError, setDialogError] = useState<string | null>(null);
+  const [quotaOpen, setQuotaOpen] = useState(false);
+  const freeBalanceFen = useProfile((s) => s.me?.person?.freeBalanceFen);
 
   useLoad(() => {
     if (!findBinding(useMembers.getState(), bindingId)) void useMembers.getState().load();
+    // The free balance bounds a quota (SPEC 2.11).
+    if (!useProfile.getState().me) void useProfile.getState().load();
   });
   usePullDownRefresh(async () => {
     await Promise.all([members.load(), records.refresh()]);
@@ -88,6 +95,9 @@ export default function RelativeDetailPage() {
   };
 
   const awaitsMe = role === 'relative' && binding.status === 'pending';
+  const mayQuota = role === 'sharer' && binding.status === 'active';
+  const hasQuota = typeof binding.quotaFen === 'number';
+  const premium = role === 'sharer' && binding.status === 'active' ? binding.premium ?? null : null;
   const leaveText = pending ? '撤回申请' : role === 'sharer' ? '解除共济' : '退出共济';
 
   return (
@@ -104,6 +114,11 @@ export default function RelativeDetailPage() {
               支付不成功？
             </Button>
           )}
+          {mayQuota && (
+            <Button className='small-button small-button--plain detail-quota' onClick={() => setQuotaOpen(true)}>
+              {hasQuota ? '调整共济额度' : '设定共济额度'}
+            </Button>
+          )}
           {binding.canLeave && (
             <Button className='small-button small-button--danger detail-unbind' onClick={() => setDialog(true)}>
               {leaveText}
@@ -115,12 +130,38 @@ export default function RelativeDetailPage() {
         <Text className='relative-detail__note detail-cannot-leave'>未满规定年龄的亲属不能自行退出共济，如需解除，请由共济人或到医保经办大厅办理。</Text>
       )}
 
+      {premium && (
+        <PremiumCard
+          binding={{ ...binding, premium }}
+          onPaid={() => {
+            void members.load();
+            void records.refresh();
+            void useProfile.getState().load();
+          }}
+        />
+      )}
+
       {paysOrPaid && (
         <RecordSection
           title='支付记录'
           records={records}
           role={role}
           emptyText={role === 'sharer' ? `您的账户还没有为${other}支付过` : '还没有为您支付的记录'}
+        />
+      )}
+
+      {mayQuota && (
+        <QuotaDialog
+          open={quotaOpen}
+          binding={binding}
+          freeBalanceFen={freeBalanceFen}
+          onCancel={() => setQuotaOpen(false)}
+          onDone={(changed) => {
+            members.upsert(changed);
+            setQuotaOpen(false);
+            void useProfile.getState().load();
+            void Taro.showToast({ title: '共济额度已更新', icon: 'success' });
+          }}
         />
       )}
 
@@ -142,7 +183,9 @@ export default function RelativeDetailPage() {
             ? `撤回后申请作废，${other}不会再看到这条申请。如需共济，需要重新添加。`
             : `${
                 role === 'sharer'
-                  ? `解除后立即生效：${other}今后看病买药不能再使用您的个人账户支付。`
+                  ? `解除后立即生效：${other}今后看病买药不能再使用您的个人账户支付${
+                      hasQuota && binding.status === 'active' ? '；剩余的共济额度立即退回您的可用余额' : ''
+                    }。`
                   : `退出后立即生效：${other}的个人账户今后不再为您支付。`
               }已经发生的支付记录会保留，你们双方仍然可以查看。如需再次共济，需要重新添加。`}
         </Text>

@@ -43,6 +43,21 @@ describe('the home page', () => {
     expect(container.querySelector('.home-cannot-share')).toBeNull();
   });
 
+  it('says how much of the balance is free and how much is held as quotas for relatives (SPEC 2.11)', async () => {
+    const worker = me();
+    programCloud(callFunction, { me: () => ok(me({ person: { ...worker.person!, balanceFen: 300_000, freeBalanceFen: 250_000 } })) });
+    const { container } = await renderHome();
+    expect(container.querySelector('.home-balance')?.textContent).toBe('¥3,000.00');
+    expect(container.querySelector('.home-free-balance')?.textContent).toBe('其中可用 ¥2,500.00，另有 ¥500.00 已冻结为亲属的共济额度');
+  });
+
+  it('says nothing of quotas when none is held', async () => {
+    const worker = me();
+    programCloud(callFunction, { me: () => ok(me({ person: { ...worker.person!, balanceFen: 300_000, freeBalanceFen: 300_000 } })) });
+    const { container } = await renderHome();
+    expect(container.querySelector('.home-free-balance')).toBeNull();
+  });
+
   it('offers a resident no way to add relatives, says why, and what they can do', async () => {
     programCloud(callFunction, { me: () => ok(RESIDENT) });
     const { container } = await renderHome();

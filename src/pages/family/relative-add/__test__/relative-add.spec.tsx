@@ -169,4 +169,31 @@ describe('the add-relative form', () => {
     expect(container.querySelector('.banner--info')?.textContent).toContain('张建国（1301**********6117）');
     expect(container.querySelector('.relationship-option--parent')?.className).toContain('relationship-option--selected');
   });
+
+  it('takes an optional quota in yuan and refuses a malformed one at its field (SPEC 2.11)', async () => {
+    const { container } = await renderPage();
+    await fillValid(container);
+    await typeInto(container, 'relative-quota', '12.345');
+    const quotaField = container.querySelector('.relative-quota')!.closest('.text-field')!;
+    expect(quotaField.querySelector('.field-error')?.textContent).toMatch(/正确的金额/);
+    expect(isDisabled(buttonOf(container, 'relative-next'))).toBe(true);
+    await typeInto(container, 'relative-quota', '1000');
+    expect(quotaField.querySelector('.field-error')).toBeNull();
+    expect(isDisabled(buttonOf(container, 'relative-next'))).toBe(false);
+    expect(useRelativeDraft.getState().quota).toBe('1000');
+  });
+
+  it('offers a quota when the relative is in another province, and shows QUOTA_EXCEEDS_BALANCE at the quota', async () => {
+    const { container } = await renderPage();
+    await fillValid(container);
+    useRelativeDraft.getState().fail({ code: 'OUT_OF_REGION', message: '该亲属的参保地按现行政策不能与您共济' });
+    await settle();
+    expect(container.querySelector('.relative-add__quota-offer')?.textContent).toContain('设定一笔共济额度');
+    await typeInto(container, 'relative-quota', '5000');
+    useRelativeDraft.getState().fail({ code: 'QUOTA_EXCEEDS_BALANCE', message: '共济额度不能超过您个人账户的可用余额' });
+    await settle();
+    const quotaField = container.querySelector('.relative-quota')!.closest('.text-field')!;
+    expect(quotaField.querySelector('.field-error')?.textContent).toBe('共济额度不能超过您个人账户的可用余额');
+    expect(container.querySelector('.relative-add__quota-offer')).toBeNull();
+  });
 });

@@ -11,7 +11,7 @@ import { useRelativeDraft } from '@/stores/relativeDraft';
 import { useSession } from '@/stores/session';
 import { binding, fail, ok, programCloud } from '../../../../../tests/ui/cloud';
 import { buttonOf, click, isDisabled, settle } from '../../../../../tests/ui/helpers';
-import RelativeConfirmPage, { firstEndDate } from '../index';
+import RelativeConfirmPage from '../index';
 
 vi.mock('@/services/cloud', () => ({ callFunction: vi.fn() }));
 
@@ -160,5 +160,24 @@ describe('the summary before adding a relative', () => {
     render(<RelativeConfirmPage />);
     await settle();
     expect(Taro.redirectTo).toHaveBeenCalledWith({ url: ROUTES.relativeAdd });
+  });
+
+  it('sends the quota in fen and says what it freezes, instead of the balance rule (SPEC 2.11)', async () => {
+    useRelativeDraft.getState().update({ quota: '1,000.50' });
+    const cloud = programCloud(callFunction, { bindRelative: () => ok({ binding: binding({ quotaFen: 100_050, quotaLeftFen: 100_050 }) }) });
+    const { container } = render(<RelativeConfirmPage />);
+    expect(container.querySelector('.confirm-quota')?.textContent).toBe('¥1,000.50');
+    expect(container.querySelector('.confirm-term--quota')?.textContent).toContain('将从您的个人账户中冻结 ¥1,000.50 作为王秀兰的共济额度');
+    expect(container.querySelector('.confirm-term--rule')).toBeNull();
+    await accept(container);
+    await click(buttonOf(container, 'confirm-submit'));
+    await settle();
+    expect(cloud).toHaveBeenCalledWith('bindRelative', {
+      name: '王秀兰',
+      idNumber: FULL_ID,
+      relationship: 'parent',
+      acceptUndertaking: true,
+      quotaFen: 100_050,
+    });
   });
 });

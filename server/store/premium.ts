@@ -1,0 +1,78 @@
+import { provinceOfRegion } from '../../src/rules/region';
+import { resolvePremiumPolicy, type PolicyOverride, type PremiumPolicy } from '../../src/rules/policy';
+import type { Queryable } from '../db/port';
+
+/**
+ * Takes a 代缴 premium (SPEC 2.12) from the sharer's account and writes its ledger entry
+ * (`premium_pay`, negative), in one statement with the guard in the UPDATE itself. Returns the
+ * balance after, or null when it cannot be paid (nothing moved). The ONE place a premium leaves
+ * an account. Like a mutual-aid payment (SPEC 2.2), a binding with a quota pays from its quota
+ * only (what is left of it, `quota_left_fen`, and the held part of the balance shrink together);
+ * a binding without one pays from the sharer's free balance (balance less every quota held).
+ */
+export async function debitPremium(
+  q: Queryable,
+  entry: { personId: string; bindingId: string; amount: bigint; entryId: string; at: Date; fromQuota: boolean },
+): Promise<bigint | null> {
+  const params = [entry.personId, entry.amount, entry.entryId, entry.at, entry.bindingId];
+  if (entry.fromQuota) {
+    const rows = await q.query<{ balance_after_fen: bigint }>(
+      `WITH quota AS (
+         UPDATE bindings SET quota_left_fen = quota_left_fen - $2
+         WHERE binding_id = $5 AND quota_left_fen >= $2
+         RETURNING binding_id),
+       moved AS (
+         UPDATE accounts SET balance_fen = balance_fen - $2, held_fen = held_fen - $2, updated_at = $4
+         WHERE person_id = $1 AND EXISTS (SELECT 1 FROM quota)
+         RETURNING person_id, balance_fen)
+       INSERT INTO ledger_entries (entry_id, person_id, kind, delta_fen, held_delta_fen, balance_after_fen, binding_id, created_at)
+       SELECT $3, person_id, 'premium_pay', -$2::bigint, -$2::bigint, balance_fen, $5, $4 FROM moved
+       RETURNING balance_after_fen`,
+      params,
+    );
+    return rows[0]?.balance_after_fen ?? null;
+  }
+  const rows = await q.query<{ balance_after_fen: bigint }>(
+    `WITH moved AS (
+       UPDATE accounts SET balance_fen = balance_fen - $2, updated_at = $4
+       WHERE person_id = $1 AND balance_fen - held_fen >= $2
+       RETURNING person_id, balance_fen)
+     INSERT INTO ledger_entries (entry_id, person_id, kind, delta_fen, balance_after_fen, binding_id, created_at)
+     SELECT $3, person_id, 'premium_pay', -$2::bigint, balance_fen, $5, $4 FROM moved
+     RETURNING balance_after_fen`,
+    params,
+  );
+  return rows[0]?.balance_after_fen ?? null;
+}
+
+/** The 代缴 settings in force for a pooling region (its own override over its province's). */
+export async function loadPremiumPolicy(q: Queryable, region: string): Promise<PremiumPolicy> {
+  const province = provinceOfRegion(region);
+  const rows = await q.query<{ scope: string; settings: PolicyOverride }>('SELECT scope, settings FROM region_policies WHERE scope IN ($1, $2)', [
+    province,
+    region,
+  ]);
+  const of = (scope: string) => rows.find((row) => row.scope === scope)?.settings ?? null;
+  return resolvePremiumPolicy({ province: of(province), region: of(region) });
+}
+
+export interface PremiumPaymentRow {
+  payment_id: string;
+  ledger_entry_id: string;
+  relative_id: string;
+  sharer_id: string;
+  binding_id: string;
+  year: number;
+  amount_fen: bigint;
+  created_at: Date;
+}
+
+/** The payment of a relative's premium of a year, whoever paid it. */
+export async function premiumPaid(q: Queryable, relativeId: string, year: number): Promise<PremiumPaymentRow | undefined> {
+  const rows = await q.query<PremiumPaymentRow>(
+    `SELECT payment_id, ledger_entry_id, relative_id, sharer_id, binding_id, year, amount_fen, created_at
+     FROM premium_payments WHERE relative_id = $1 AND year = $2`,
+    [relativeId, year],
+  );
+  return rows[0];
+}
