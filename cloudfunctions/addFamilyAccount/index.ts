@@ -1,10 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { idNumberField, personNameField, relationshipField } from '../../server/runtime/fields';
 import { addFamilyAccount } from '../../server/usecases/familyAccount';
 
 export const main = defineCloudFunction({
-  auth: 'user',
-  event: z.strictObject({ name: personNameField, idNumber: idNumberField, relationship: relationshipField }),
+  ...FUNCTIONS.addFamilyAccount,
   run: ({ app, caller }, event) => addFamilyAccount(app, caller, event),
 });

@@ -1,10 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { objectIdField } from '../../server/runtime/fields';
 import { confirmBinding } from '../../server/usecases/bindings';
 
 export const main = defineCloudFunction({
-  auth: 'user',
-  event: z.strictObject({ bindingId: objectIdField }),
+  ...FUNCTIONS.confirmBinding,
   run: ({ app, caller }, event) => confirmBinding(app, caller, event),
 });

@@ -1,10 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { objectIdField } from '../../server/runtime/fields';
 import { confirmFamilyMember } from '../../server/usecases/familyAccount';
 
 export const main = defineCloudFunction({
-  auth: 'user',
-  event: z.strictObject({ memberId: objectIdField }),
+  ...FUNCTIONS.confirmFamilyMember,
   run: ({ app, caller }, event) => confirmFamilyMember(app, caller, event),
 });

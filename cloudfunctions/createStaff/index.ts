@@ -1,10 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { personNameField, staffRoleField, staffUsernameField } from '../../server/runtime/fields';
 import { createStaff } from '../../server/usecases/staff';
 
 export const main = defineCloudFunction({
-  auth: 'admin',
-  event: z.strictObject({ username: staffUsernameField, name: personNameField, role: staffRoleField }),
+  ...FUNCTIONS.createStaff,
   run: ({ app }, event) => createStaff(app, event),
 });

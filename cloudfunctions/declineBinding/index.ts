@@ -1,13 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { objectIdField } from '../../server/runtime/fields';
 import { declineBinding } from '../../server/usecases/bindings';
 
 export const main = defineCloudFunction({
-  auth: 'user',
-  event: z.strictObject({
-    bindingId: objectIdField,
-    notMyRelative: z.boolean({ message: 'notMyRelative 应为 true 或 false' }).optional(),
-  }),
+  ...FUNCTIONS.declineBinding,
   run: ({ app, caller }, event) => declineBinding(app, caller, event),
 });

@@ -1,14 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { amountFenField, objectIdField } from '../../server/runtime/fields';
 import { diagnose } from '../../server/usecases/diagnose';
 
 export const main = defineCloudFunction({
-  auth: 'user',
-  event: z.strictObject({
-    bindingId: objectIdField.optional(),
-    memberId: objectIdField.optional(),
-    amountFen: amountFenField.optional(),
-  }),
+  ...FUNCTIONS.diagnose,
   run: ({ app, caller }, event) => diagnose(app, caller, event),
 });

@@ -1,16 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { cursorField, idNumberField, limitField, objectIdField } from '../../server/runtime/fields';
 import { listAudit } from '../../server/usecases/staff';
 
 export const main = defineCloudFunction({
-  auth: 'staff',
-  staffRole: 'supervisor',
-  event: z.strictObject({
-    staffId: objectIdField.optional(),
-    personIdNumber: idNumberField.optional(),
-    cursor: cursorField.optional(),
-    limit: limitField.optional(),
-  }),
+  ...FUNCTIONS.listAudit,
   run: ({ app }, event) => listAudit(app, event),
 });

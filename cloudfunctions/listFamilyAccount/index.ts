@@ -1,9 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
 import { listFamilyAccount } from '../../server/usecases/familyAccount';
 
 export const main = defineCloudFunction({
-  auth: 'user',
-  event: z.strictObject({}),
+  ...FUNCTIONS.listFamilyAccount,
   run: ({ app, caller }) => listFamilyAccount(app, caller),
 });

@@ -1,9 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
 import { listMembers } from '../../server/usecases/bindings';
 
 export const main = defineCloudFunction({
-  auth: 'user',
-  event: z.strictObject({}),
+  ...FUNCTIONS.listMembers,
   run: ({ app, caller }) => listMembers(app, caller),
 });

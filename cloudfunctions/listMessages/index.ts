@@ -1,14 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { cursorField, limitField } from '../../server/runtime/fields';
 import { listMessages } from '../../server/usecases/messages';
 
 export const main = defineCloudFunction({
-  auth: 'user',
-  event: z.strictObject({
-    cursor: cursorField.optional(),
-    limit: limitField.optional(),
-    unreadOnly: z.boolean({ message: 'unreadOnly 应为 true 或 false' }).optional(),
-  }),
+  ...FUNCTIONS.listMessages,
   run: ({ app, caller }, event) => listMessages(app, caller, event),
 });

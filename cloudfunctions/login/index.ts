@@ -1,10 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { codeField, phoneField } from '../../server/runtime/fields';
 import { login } from '../../server/usecases/auth';
 
 export const main = defineCloudFunction({
-  auth: 'public',
-  event: z.strictObject({ phone: phoneField, code: codeField }),
+  ...FUNCTIONS.login,
   run: ({ app, caller }, event) => login(app, caller, event),
 });

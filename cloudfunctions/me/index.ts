@@ -1,9 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
 import { me } from '../../server/usecases/auth';
 
 export const main = defineCloudFunction({
-  auth: 'user',
-  event: z.strictObject({}),
+  ...FUNCTIONS.me,
   run: ({ app, caller }) => me(app, caller),
 });

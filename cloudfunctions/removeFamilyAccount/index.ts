@@ -1,10 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { objectIdField } from '../../server/runtime/fields';
 import { removeFamilyAccount } from '../../server/usecases/familyAccount';
 
 export const main = defineCloudFunction({
-  auth: 'user',
-  event: z.strictObject({ memberId: objectIdField }),
+  ...FUNCTIONS.removeFamilyAccount,
   run: ({ app, caller }, event) => removeFamilyAccount(app, caller, event),
 });

@@ -1,11 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { idNumberField, staffTextField } from '../../server/runtime/fields';
 import { staffLookup } from '../../server/usecases/staff';
 
 export const main = defineCloudFunction({
-  auth: 'staff',
-  staffRole: 'agent',
-  event: z.strictObject({ idNumber: idNumberField, reason: staffTextField('查询事由', 2, 200) }),
+  ...FUNCTIONS.staffLookup,
   run: ({ app, caller }, event) => staffLookup(app, caller, event),
 });

@@ -1,10 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { idNumberField, personNameField } from '../../server/runtime/fields';
 import { startFaceCheck } from '../../server/usecases/auth';
 
 export const main = defineCloudFunction({
-  auth: 'user',
-  event: z.strictObject({ name: personNameField, idNumber: idNumberField }),
+  ...FUNCTIONS.startFaceCheck,
   run: ({ app, caller }, event) => startFaceCheck(app, caller, event),
 });

@@ -1,10 +1,8 @@
-import { z } from 'zod';
+import { FUNCTIONS } from '../../server/contract';
 import { defineCloudFunction } from '../../server/runtime/define';
-import { objectIdField } from '../../server/runtime/fields';
 import { unbindRelative } from '../../server/usecases/bindings';
 
 export const main = defineCloudFunction({
-  auth: 'user',
-  event: z.strictObject({ bindingId: objectIdField }),
+  ...FUNCTIONS.unbindRelative,
   run: ({ app, caller }, event) => unbindRelative(app, caller, event),
 });

@@ -12,6 +12,7 @@ import { credit, debitIfCovered } from '../store/ledger';
 import { findPersonByIdNumber, idDigest } from '../store/persons';
 import { regionOfInstitutionCode } from './clearing';
 import { refreshPayability } from './payabilityWatch';
+import type { Data, Served } from '../contract';
 import { endBindingsOnRegistryChanges } from './registryChanges';
 
 export interface PersonInput {
@@ -31,7 +32,7 @@ export interface PersonInput {
  * once the account exists (SPEC 3.2).
  * All or nothing: one bad row refuses the whole call.
  */
-export async function upsertPersons(app: App, input: { persons: PersonInput[] }): Promise<{ upserted: number }> {
+export async function upsertPersons(app: App, input: { persons: PersonInput[] }): Promise<Served<Data<'upsertPersons'>>> {
   const today = shanghaiToday(app.clock.now());
   const rows = input.persons.map((person, index) => {
     const parsed = parseIdNumber(person.idNumber, today);
@@ -171,10 +172,7 @@ export async function creditAccount(app: App, input: CreditInput): Promise<{ bal
 
 export type PolicyPatch = { scope: string } & PolicyOverride;
 
-export async function setPolicy(
-  app: App,
-  input: PolicyPatch,
-): Promise<{ policy: Policy & PremiumPolicy & { scope: string; overrides: PolicyOverride } }> {
+export async function setPolicy(app: App, input: PolicyPatch): Promise<Served<Data<'setPolicy'>>> {
   const { scope, ...patch } = input;
   const now = app.clock.now();
   const settings = await app.db.transaction(async (tx) => {
@@ -206,7 +204,7 @@ export async function createInstitution(
   app: App,
   input: { code: string; name: string; kind: 'hospital' | 'pharmacy' },
   secret: string = randomBytes(24).toString('base64url'),
-): Promise<{ code: string; key: string }> {
+): Promise<Served<Data<'createInstitution'>>> {
   const now = app.clock.now();
   await app.db.transaction(async (tx) => {
     await tx.query(

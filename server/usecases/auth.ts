@@ -15,6 +15,7 @@ import { notify } from '../store/messages';
 import { endSessions, forgetWechat } from '../store/sessions';
 import { unreadCount } from './messages';
 import type { Actor } from './actor';
+import type { Data, Served } from '../contract';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -51,7 +52,7 @@ export async function sendCode(
   app: App,
   requester: Requester,
   input: { phone: string },
-): Promise<{ cooldownSeconds: number; devCode?: string }> {
+): Promise<Served<Data<'sendCode'>>> {
   const { limits } = app.config;
   const now = app.clock.now();
   const phoneBucket = `sms:${input.phone}`;
@@ -142,7 +143,7 @@ async function restoreCode(
  * tries from elsewhere cannot keep the phone's owner out (SPEC 2.13). A try for a phone without
  * a live code has nothing to guess and counts nowhere (nor adds a rate-limit row).
  */
-export async function login(app: App, requester: Requester, input: { phone: string; code: string }): Promise<SignedIn> {
+export async function login(app: App, requester: Requester, input: { phone: string; code: string }): Promise<Served<Data<'login'>>> {
   const { limits } = app.config;
   const now = app.clock.now();
   const live = await app.db.query(
@@ -274,7 +275,7 @@ export async function startFaceCheck(
   app: App,
   caller: UserCaller,
   input: { name: string; idNumber: string },
-): Promise<{ faceCheckId: string; verifyId?: string; provider: string; simulated: boolean }> {
+): Promise<Served<Data<'startFaceCheck'>>> {
   const { person, idNumber } = await claimedPerson(app, caller, input);
   const faceCheckId = randomUUID();
   const started = await app.faceCheck
@@ -332,7 +333,7 @@ export async function verifyIdentity(
   app: App,
   caller: UserCaller,
   input: { name: string; idNumber: string; faceCheckId?: string },
-): Promise<{ person: PersonView; proof: Proof }> {
+): Promise<Served<Data<'verifyIdentity'>>> {
   const { person, idNumber } = await claimedPerson(app, caller, input);
   if (caller.personId !== null) {
     if (caller.personId !== person.person_id) fail('FORBIDDEN', '该账号已绑定其他实名身份，不能更换；如需帮助请联系客服');
@@ -431,7 +432,7 @@ async function useFaceCheck(app: App, faceCheckId: string): Promise<void> {
 }
 
 /** SPEC 2.13: ends this session, or every session of the user (and forgets WeChat sign-ins). */
-export async function logout(app: App, caller: UserCaller, input: { all?: boolean }): Promise<{ ended: number }> {
+export async function logout(app: App, caller: UserCaller, input: { all?: boolean }): Promise<Served<Data<'logout'>>> {
   const now = app.clock.now();
   return app.db.transaction(async (tx) => {
     let ended = 0;
@@ -451,7 +452,7 @@ export async function logout(app: App, caller: UserCaller, input: { all?: boolea
 export async function me(
   app: App,
   caller: UserCaller,
-): Promise<{ userId: string; phone: string; verified: boolean; unreadMessages: number; pendingRequests: number; person?: PersonView }> {
+): Promise<Served<Data<'me'>>> {
   const base = {
     userId: caller.userId,
     phone: caller.phone,

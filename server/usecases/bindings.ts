@@ -37,6 +37,7 @@ import { expireDue, refreshPayability } from './payabilityWatch';
 import { canShare, findPersonByIdNumber, getPerson, isInsured, type PersonRow } from '../store/persons';
 import { hitRateLimit } from '../store/rateLimits';
 import { asActor, type Actor } from './actor';
+import type { Data, Served } from '../contract';
 
 /** Check 1 of SPEC 2.1: logged in (the runtime did that) and verified. */
 export async function requireVerifiedPerson(app: App, caller: { personId: string | null }): Promise<PersonRow> {
@@ -126,7 +127,7 @@ export async function bindRelative(
   app: App,
   caller: UserCaller | Actor,
   input: { name: string; idNumber: string; relationship: Relationship; acceptUndertaking?: boolean; endsOn?: string; quotaFen?: number },
-): Promise<{ binding: BindingView }> {
+): Promise<Served<Data<'bindRelative'>>> {
   const actor = asActor(caller);
   const quota = input.quotaFen === undefined ? null : BigInt(input.quotaFen);
   const sharer = await requireVerifiedPerson(app, actor); // 1
@@ -285,7 +286,7 @@ async function pendingForRelative(app: App, person: PersonRow, bindingId: string
   return binding;
 }
 
-export async function confirmBinding(app: App, caller: UserCaller | Actor, input: { bindingId: string }): Promise<{ binding: BindingView }> {
+export async function confirmBinding(app: App, caller: UserCaller | Actor, input: { bindingId: string }): Promise<Served<Data<'confirmBinding'>>> {
   const actor = asActor(caller);
   const person = await requireVerifiedPerson(app, actor);
   const binding = await pendingForRelative(app, person, input.bindingId, '确认');
@@ -316,7 +317,7 @@ export async function declineBinding(
   app: App,
   caller: UserCaller | Actor,
   input: { bindingId: string; notMyRelative?: boolean },
-): Promise<{ binding: BindingView }> {
+): Promise<Served<Data<'declineBinding'>>> {
   const actor = asActor(caller);
   const person = await requireVerifiedPerson(app, actor);
   const binding = await pendingForRelative(app, person, input.bindingId, '拒绝');
@@ -376,7 +377,7 @@ export function quotaExceedsBalance(field: 'quotaFen' | 'amountFen'): never {
   return fail('QUOTA_EXCEEDS_BALANCE', undefined, field);
 }
 
-export async function unbindRelative(app: App, caller: UserCaller | Actor, input: { bindingId: string }): Promise<{ binding: BindingView }> {
+export async function unbindRelative(app: App, caller: UserCaller | Actor, input: { bindingId: string }): Promise<Served<Data<'unbindRelative'>>> {
   const actor = asActor(caller);
   const person = await requireVerifiedPerson(app, actor);
   const binding = await ownBinding(app, person, input.bindingId);
@@ -398,7 +399,7 @@ export async function unbindRelative(app: App, caller: UserCaller | Actor, input
   return { binding: await loadView(app, binding.binding_id, person.person_id) };
 }
 
-export async function listMembers(app: App, caller: UserCaller): Promise<{ asSharer: BindingView[]; asRelative: BindingView[] }> {
+export async function listMembers(app: App, caller: UserCaller): Promise<Served<Data<'listMembers'>>> {
   const person = await requireVerifiedPerson(app, caller);
   return {
     asSharer: await bindingViews(app, app.db, person.person_id, 'b.sharer_id = $2', [person.person_id]),

@@ -1,6 +1,7 @@
 import type { App } from '../app';
 import { DEMO_GUIDE, DEMO_PERSONS } from '../demo/cast';
 import { fail } from '../errors';
+import type { Data, Served } from '../contract';
 
 export interface DemoRelative {
   name: string;
@@ -25,7 +26,7 @@ const DEMO_RELATIVES: Array<{ key: string; note: string }> = [
  * What the login page's development hint shows: the demo phones and the demo relatives.
  * Refused in production and whenever demo data is off.
  */
-export function demoGuide(app: App): { phones: typeof DEMO_GUIDE; relatives: DemoRelative[] } {
+export function demoGuide(app: App): Served<Data<'demoGuide'>> {
   if (app.config.appEnv === 'production' || !app.config.demoData) fail('FORBIDDEN', '演示数据仅在开发环境提供');
   const relatives: DemoRelative[] = [];
   for (const { key, note } of DEMO_RELATIVES) {

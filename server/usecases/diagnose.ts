@@ -9,6 +9,7 @@ import { bindingFacts, queryBindingsWithPolicy } from '../store/bindings';
 import { getFreeBalance, getPerson, insuredFacts, type PersonRow } from '../store/persons';
 import { hitRateLimit } from '../store/rateLimits';
 import { requireVerifiedPerson } from './bindings';
+import type { Data, Served } from '../contract';
 
 export interface Finding {
   code: DiagnosisCode;
@@ -68,7 +69,7 @@ export async function diagnose(
   app: App,
   caller: UserCaller,
   input: { bindingId?: string; memberId?: string; amountFen?: number },
-): Promise<{ findings: Finding[] }> {
+): Promise<Served<Data<'diagnose'>>> {
   const me = await requireVerifiedPerson(app, caller);
   await hitRateLimit(app, `diagnose:${caller.userId}`, app.config.limits.diagnosePerHour, 3600, '查询过于频繁，请一小时后再试');
   const subject = await subjectOf(app, me, caller, input);

@@ -15,6 +15,7 @@ import { loadPolicies } from '../store/policies';
 import { findPersonByIdNumber } from '../store/persons';
 import { hitRegistryLookupLimit, insuredRelative, requireVerifiedPerson } from './bindings';
 import { accountOwner, asActor, type Actor } from './actor';
+import type { Data, Served } from '../contract';
 
 /** SPEC 2.5: a family account holds at most 5 relatives. */
 export const FAMILY_ACCOUNT_LIMIT = 5;
@@ -148,7 +149,7 @@ export async function addFamilyAccount(
 export async function listFamilyAccount(
   app: App,
   caller: { userId: string; personId: string | null },
-): Promise<{ members: MemberView[]; asMember: MembershipView[] }> {
+): Promise<Served<Data<'listFamilyAccount'>>> {
   const me = await requireVerifiedPerson(app, caller);
   const rows = await memberRows(app, caller, 'f.removed_at IS NULL', []);
   const memberships = await app.db.query<{
@@ -178,7 +179,7 @@ export async function listFamilyAccount(
 }
 
 /** SPEC 2.8: the member agrees to be shown in the owner's family account. */
-export async function confirmFamilyMember(app: App, caller: UserCaller, input: { memberId: string }): Promise<{ member: MembershipView }> {
+export async function confirmFamilyMember(app: App, caller: UserCaller, input: { memberId: string }): Promise<Served<Data<'confirmFamilyMember'>>> {
   const me = await requireVerifiedPerson(app, caller);
   const now = app.clock.now();
   const rows = await app.db.query<{ owner_user_id: string; relationship: Relationship }>(
@@ -214,7 +215,7 @@ async function liveMember(app: App, caller: { userId: string; personId: string |
   return row;
 }
 
-export async function removeFamilyAccount(app: App, as: UserCaller | Actor, input: { memberId: string }): Promise<{ member: MemberView }> {
+export async function removeFamilyAccount(app: App, as: UserCaller | Actor, input: { memberId: string }): Promise<Served<Data<'removeFamilyAccount'>>> {
   const actor = asActor(as);
   await requireVerifiedPerson(app, actor);
   const row = await liveMember(app, { userId: accountOwner(actor), personId: actor.personId }, input.memberId);
@@ -235,7 +236,7 @@ export async function showFamilyCode(
   app: App,
   caller: UserCaller,
   input: { memberId: string },
-): Promise<{ code: string; expiresAt: Date; name: string; idNumberMasked: string }> {
+): Promise<Served<Data<'showFamilyCode'>>> {
   await requireVerifiedPerson(app, caller);
   const row = await liveMember(app, caller, input.memberId);
   if (consentOf(row) === 'pending') fail('FORBIDDEN', '对方尚未同意加入您的亲情账户，同意后才能为其出示医保码');

@@ -4,6 +4,7 @@ import type { SqlParam } from '../db/port';
 import { instantAndId, openCursor, sealCursor } from '../platform/cursor';
 import type { UserCaller } from '../runtime/caller';
 import { drainNoticeOutbox } from '../store/noticeOutbox';
+import type { Data, Served } from '../contract';
 
 /** A message of the message centre (SPEC 3.2). */
 export interface MessageView {
@@ -74,7 +75,7 @@ export async function listMessages(
   app: App,
   caller: UserCaller,
   input: { cursor?: string; limit?: number; unreadOnly?: boolean },
-): Promise<{ items: MessageView[]; nextCursor: string | null; unread: number }> {
+): Promise<Served<Data<'listMessages'>>> {
   const limit = input.limit ?? 20;
   // Payments made a moment ago are in the message centre before the worker's next round.
   await drainNoticeOutbox(app.db);
@@ -102,7 +103,7 @@ export async function listMessages(
 }
 
 /** Marks the named messages of mine read (others' ids are ignored), or all of mine. */
-export async function markMessagesRead(app: App, caller: UserCaller, input: { messageIds?: string[] }): Promise<{ marked: number }> {
+export async function markMessagesRead(app: App, caller: UserCaller, input: { messageIds?: string[] }): Promise<Served<Data<'markMessagesRead'>>> {
   await drainNoticeOutbox(app.db);
   const params: SqlParam[] = [caller.userId, caller.personId, app.clock.now()];
   let where = `${MINE} AND m.read_at IS NULL`;

@@ -1,9 +1,9 @@
-import { relationshipsInScope, type Relationship } from '../../src/rules/relationship';
-import type { Policy } from '../../src/rules/policy';
+import { relationshipsInScope } from '../../src/rules/relationship';
 import type { App } from '../app';
 import type { UserCaller } from '../runtime/caller';
 import { loadPolicies } from '../store/policies';
 import { requireVerifiedPerson } from './bindings';
+import type { Data, Served } from '../contract';
 
 /**
  * The region policy in force for the caller as a sharer (SPEC 2.6; the sharer's pooling
@@ -12,7 +12,7 @@ import { requireVerifiedPerson } from './bindings';
 export async function myPolicy(
   app: App,
   caller: UserCaller,
-): Promise<Policy & { poolingRegion: string; relationships: readonly Relationship[] }> {
+): Promise<Served<Data<'myPolicy'>>> {
   const person = await requireVerifiedPerson(app, caller);
   const policyOf = await loadPolicies(app.db, [person.pooling_region]);
   const policy = policyOf(person.pooling_region);

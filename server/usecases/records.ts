@@ -6,6 +6,7 @@ import { fail, invalidInput } from '../errors';
 import { badCursor, instantAndId, openCursor, sealCursor } from '../platform/cursor';
 import { shanghaiDayStart, shanghaiNextDayStart } from '../platform/time';
 import { requireVerifiedPerson } from './bindings';
+import type { Data, Served } from '../contract';
 
 export interface RecordView {
   recordId: string;
@@ -80,7 +81,7 @@ export async function listRecords(
   app: App,
   caller: { personId: string | null },
   input: ListRecordsInput,
-): Promise<{ items: RecordView[]; nextCursor: string | null; totalFen: bigint }> {
+): Promise<Served<Data<'listRecords'>>> {
   const person = await requireVerifiedPerson(app, caller);
   const role = input.role ?? 'sharer';
   const limit = input.limit ?? 20;

@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { App } from '../app';
 import { fail } from '../errors';
 import type { InstitutionCaller } from '../runtime/caller';
-import { firstAnswerOr, Replay } from '../store/idempotency';
+import { firstAnswerOr, Replay, requestHash, throwIfClaimed, type IdempotencyKey } from '../store/idempotency';
 import { credit, lockAccounts } from '../store/ledger';
+import type { Data, Served } from '../contract';
 
 export interface RefundAnswer {
   refundId: string;
@@ -35,16 +36,10 @@ export async function refund(
   app: App,
   institution: InstitutionCaller,
   input: { serialNo: string; refundSerialNo: string; amountFen: number },
-): Promise<RefundAnswer> {
-  const hash = createHash('sha256').update(JSON.stringify(['refund', input.serialNo, input.amountFen])).digest('base64url');
-  const lookup = {
-    table: 'refunds',
-    serialColumn: 'refund_serial_no',
-    institution: institution.code,
-    serialNo: input.refundSerialNo,
-    hash,
-  } as const;
-  return firstAnswerOr<RefundAnswer>(app, lookup, () =>
+): Promise<Served<Data<'refund'>>> {
+  const hash = requestHash('refund', input.serialNo, input.amountFen);
+  const key: IdempotencyKey = { operation: 'refund', institution: institution.code, serialNo: input.refundSerialNo, hash };
+  return firstAnswerOr<RefundAnswer>(app, key, () =>
     app.db.transaction(async (tx) => {
       const rows = await tx.query<SettlementRow>(
         `SELECT settlement_id, patient_id, sharer_id, binding_id, mulaid_source, self_pay_fen, mulaid_pay_fen, self_refunded_fen, mulaid_refunded_fen
@@ -53,11 +48,7 @@ export async function refund(
       );
       // A duplicate delivery that committed while this one waited for the lock: answer as it did
       // (checked before the amount, which that duplicate may have used up).
-      const replayed = await tx.query('SELECT 1 FROM refunds WHERE institution_code = $1 AND refund_serial_no = $2', [
-        institution.code,
-        input.refundSerialNo,
-      ]);
-      if (replayed.length > 0) throw new Replay();
+      await throwIfClaimed(tx, key);
       const settlement = rows[0];
       if (!settlement) fail('NOT_FOUND', '未找到该结算流水号对应的结算记录', 'serialNo');
       const amount = BigInt(input.amountFen);

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { shanghaiToday } from '../../src/rules/age';
 import { parseIdNumber } from '../../src/rules/idNumber';
 import { maskName } from '../../src/rules/mask';
@@ -9,8 +9,10 @@ import type { App } from '../app';
 import type { SqlParam } from '../db/port';
 import { fail } from '../errors';
 import type { InstitutionCaller } from '../runtime/caller';
+import { firstAnswerOr, idempotencyConflict, Replay, requestHash as operationHash, type IdempotencyKey } from '../store/idempotency';
 import { idDigest, insuredFacts } from '../store/persons';
 import { COMMIT_SETTLEMENT_SQL, READ_SETTLEMENT_SQL, type CandidateRow, type SettlementRead, type SettlementWrite } from '../store/settlements';
+import type { Data, Served } from '../contract';
 
 export type SettlementKind = 'outpatient' | 'inpatient' | 'pharmacy';
 
@@ -40,13 +42,13 @@ export interface SettlementInput {
  * them and differ from this use case only in their SQL.
  */
 
-/** What a serial number is bound to: sha256 of ['settle', patient id, kind, amount], base64url. */
+/** What a serial number is bound to: sha256 of ['settle', patient id, kind, amount], base64url (store/idempotency.ts). */
 export function requestHash(patientId: string, kind: SettlementKind, amountFen: number): string {
-  return createHash('sha256').update(JSON.stringify(['settle', patientId, kind, amountFen])).digest('base64url');
+  return operationHash('settle', patientId, kind, amountFen);
 }
 
 export function conflict(): never {
-  return fail('IDEMPOTENCY_CONFLICT', '该流水号已用于另一笔内容不同的业务，请使用新的流水号', 'serialNo');
+  return idempotencyConflict('settle');
 }
 
 export function notFound(): never {
@@ -139,7 +141,7 @@ export function answerOf(
  * A duplicate delivery that committed first makes the statement claim nothing and move no
  * money; the first answer is then read and returned.
  */
-export function settle(app: App, institution: InstitutionCaller, input: SettlementInput): Promise<SettlementAnswer> {
+export function settle(app: App, institution: InstitutionCaller, input: SettlementInput): Promise<Served<Data<'settle'>>> {
   return settleWith(app, institution, input, async (params) => (await app.db.query<SettlementWrite>(COMMIT_SETTLEMENT_SQL, params))[0]);
 }
 
@@ -163,10 +165,21 @@ export async function settleWith(
   if (!read) throw new Error('settlement read returned nothing');
   const patient = read.patient;
   const hash = patient ? requestHash(patient.person_id, input.kind, input.amountFen) : null;
-  if (read.prior_hash !== null) {
-    if (read.prior_hash !== hash) conflict();
-    return read.prior_response as SettlementAnswer;
-  }
+  const key: IdempotencyKey = { operation: 'settle', institution: institution.code, serialNo: input.serialNo, hash };
+  const prior = { hash: read.prior_hash, response: read.prior_response };
+  return firstAnswerOr<SettlementAnswer>(app, key, () => commit(app, institution, input, write, read, hash), prior);
+}
+
+/** The write of a settlement whose serial was unused at the read; Replay when a duplicate claimed it first. */
+async function commit(
+  app: App,
+  institution: InstitutionCaller,
+  input: SettlementInput,
+  write: SettlementWriter,
+  read: SettlementRead,
+  hash: string | null,
+): Promise<SettlementAnswer> {
+  const patient = read.patient;
   if (!patient || !hash) notFound();
 
   const candidates = commitCandidates(read, shanghaiToday(app.clock.now()));
@@ -187,11 +200,6 @@ export async function settleWith(
     `{${toLock.join(',')}}`,
   ]);
   if (!written) throw new Error('settlement statement returned nothing');
-  if (Number(written.inserted) === 0) {
-    const [again] = await app.db.query<SettlementRead>(READ_SETTLEMENT_SQL, readArgs);
-    if (!again || again.prior_hash === null) throw new Error('replay without a stored answer');
-    if (again.prior_hash !== hash) conflict();
-    return again.prior_response as SettlementAnswer;
-  }
+  if (Number(written.inserted) === 0) throw new Replay();
   return answerOf(settlementId, written);
 }

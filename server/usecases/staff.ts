@@ -20,6 +20,7 @@ import { bindingViews, bindRelative, confirmBinding, declineBinding, unbindRelat
 import { findingsFor, patientSelf } from './diagnose';
 import { addFamilyAccount, listFamilyAccount, removeFamilyAccount } from './familyAccount';
 import { listRecords } from './records';
+import type { Data, Served } from '../contract';
 
 const HOUR = 3600;
 const TOTP_ISSUER = '医保家庭共济经办';
@@ -64,7 +65,7 @@ export function hashStaffPassword(password: string): Promise<string> {
 export async function createStaff(
   app: App,
   input: { username: string; name: string; role: StaffRole; password?: string; totpSecret?: string },
-): Promise<{ staffId: string; username: string; role: StaffRole; password: string; totpSecret: string; otpauthUri: string }> {
+): Promise<Served<Data<'createStaff'>>> {
   const password = input.password ?? generatePassword();
   const totpSecret = input.totpSecret ?? new Secret({ size: 20 }).base32;
   const staffId = randomUUID();
@@ -101,7 +102,7 @@ export async function staffLogin(
   app: App,
   clientAddress: string | null,
   input: { username: string; password: string; totp: string },
-): Promise<{ token: string; expiresAt: Date; staff: { staffId: string; name: string; role: StaffRole; username: string } }> {
+): Promise<Served<Data<'staffLogin'>>> {
   const { limits } = app.config;
   await hitRateLimit(app, `staff-login-client:${clientAddress ?? 'unknown'}`, limits.staffLoginPerClientPerHour, HOUR, '登录尝试过于频繁，请一小时后再试');
   await hitRateLimit(app, `staff-login:${input.username}`, limits.staffLoginPerUsernamePerHour, HOUR, '该账号登录尝试过于频繁，请一小时后再试或联系主管');
@@ -168,7 +169,7 @@ export interface StaffActView {
  * (also when nobody is found). Everything is what the person sees in the app, masked the same
  * way, through the same use cases; the diagnosis is the patient's own (src/rules/payability.ts).
  */
-export async function staffLookup(app: App, caller: StaffCaller, input: { idNumber: string; reason: string }) {
+export async function staffLookup(app: App, caller: StaffCaller, input: { idNumber: string; reason: string }): Promise<Served<Data<'staffLookup'>>> {
   const { person, masked } = await registryPerson(app, input.idNumber, 'idNumber');
   await staffAudit(app.db, app.clock.now(), {
     staffId: caller.staffId,
@@ -267,7 +268,7 @@ export type StaffActInput = { personIdNumber: string; evidence: { kind: Evidence
  * use case itself (same rules, same answer) as an Actor whose every act also writes, in its own
  * transaction, the staff audit row and a 'staff_act' notice to the person.
  */
-export async function staffAct(app: App, caller: StaffCaller, input: StaffActInput): Promise<unknown> {
+export async function staffAct(app: App, caller: StaffCaller, input: StaffActInput): Promise<Served<Data<'staffAct'>>> {
   if (input.action === 'bindRelative' ? input.evidence.kind !== 'undertaking' : input.evidence.kind === 'undertaking') {
     invalidInput(
       'evidence.kind',
@@ -304,7 +305,7 @@ export async function staffAct(app: App, caller: StaffCaller, input: StaffActInp
   return answer;
 }
 
-function run(app: App, actor: Actor, person: PersonRow, input: StaffActInput): Promise<unknown> {
+function run(app: App, actor: Actor, person: PersonRow, input: StaffActInput): Promise<Served<Data<'staffAct'>>> {
   switch (input.action) {
     case 'linkIdentity':
       return linkIdentity(app, actor, person, input.phone);
@@ -374,7 +375,7 @@ function decodeAuditCursor(app: App, cursor: string): { at: Date; id: string } {
 export async function listAudit(
   app: App,
   input: { staffId?: string; personIdNumber?: string; cursor?: string; limit?: number },
-): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
+): Promise<Served<Data<'listAudit'>>> {
   const limit = input.limit ?? 50;
   const where = ['a.staff_id IS NOT NULL'];
   const params: SqlParam[] = [];

@@ -2,8 +2,9 @@ import type { App } from '../app';
 import { fail } from '../errors';
 import { WechatPhoneCodeError, WechatPhoneNotConfigured } from '../platform/wechatPhone';
 import type { CallerSource } from '../runtime/caller';
-import { signIn, type SignedIn } from './auth';
+import { signIn } from './auth';
 import { hitRateLimit } from '../store/rateLimits';
+import type { Data, Served } from '../contract';
 
 const HOUR = 3600;
 const MAINLAND_PHONE = /^1[3-9][0-9]{9}$/;
@@ -17,7 +18,7 @@ export async function loginByWechatPhone(
   app: App,
   source: CallerSource,
   input: { phoneCode: string },
-): Promise<SignedIn> {
+): Promise<Served<Data<'loginByWechatPhone'>>> {
   let phone: string;
   try {
     phone = await app.wechatPhone.phoneFromCode(input.phoneCode);

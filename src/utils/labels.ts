@@ -17,6 +17,7 @@ export const RECORD_KIND_LABELS: Readonly<Record<RecordKind, string>> = {
   outpatient: '门诊',
   inpatient: '住院',
   pharmacy: '药店购药',
+  premium: '代缴居民医保',
 };
 
 /** `130100` → `河北省石家庄市`: a name, never the code (the table lives in src/rules/regionNames.ts). */

@@ -1,10 +1,14 @@
-/** The staff API's shapes (SPEC 3.2, Staff; issue 9). The user-facing shapes come from the app's own types. */
+/**
+ * The staff API's shapes (SPEC 3.2, Staff; issue 9), from the one contract (server/contract,
+ * types only); the console's own shapes (normalised lookups, act requests) are built on them.
+ */
 import type { Binding as AppBinding, Finding, InsuranceType, PaymentRecord, PersonStatus, FamilyMember, Membership } from '@/services/cloud/types';
 import type { Relationship } from '@/rules/relationship';
+import type { Contract, EvidenceKind as ContractEvidenceKind, PersonView as ContractPersonView, StaffRole } from '../../server/contract';
 
 export type { Finding, InsuranceType, PaymentRecord, PersonStatus, FamilyMember, Membership, Relationship };
 
-export type Role = 'agent' | 'handler' | 'supervisor';
+export type Role = StaffRole;
 
 export interface StaffProfile {
   staffId: string;
@@ -17,14 +21,7 @@ export interface StaffLoginData {
   staff: StaffProfile;
 }
 
-export interface PersonView {
-  name: string;
-  idNumberMasked: string;
-  insuranceType: InsuranceType;
-  status: PersonStatus;
-  poolingRegion: string;
-  balanceFen?: number;
-}
+export type PersonView = ContractPersonView;
 
 /** A binding as staff see it: the user's shape without the viewer's own fields. */
 export type Binding = Pick<
@@ -42,7 +39,7 @@ export interface RiskEvent {
   detail?: string;
 }
 
-export type EvidenceKind = 'id_card' | 'undertaking' | 'power_of_attorney';
+export type EvidenceKind = ContractEvidenceKind;
 
 export interface Evidence {
   kind: EvidenceKind;
@@ -83,25 +80,12 @@ export type LookupAnswer = Omit<LookupData, 'records' | 'staffActs' | 'familyAcc
   staffActs?: AuditEvent[];
 };
 
-export type ActAction =
-  | 'linkIdentity'
-  | 'bindRelative'
-  | 'confirmBinding'
-  | 'declineBinding'
-  | 'unbindRelative'
-  | 'addFamilyMember'
-  | 'removeFamilyMember';
+type StaffActEvent = Contract['staffAct']['event'];
+
+export type ActAction = StaffActEvent['action'];
 
 /** The fields of each action besides `personIdNumber` and `evidence`. */
-export interface ActFields {
-  linkIdentity: { phone: string };
-  bindRelative: { name: string; idNumber: string; relationship: Relationship; endsOn?: string };
-  confirmBinding: { bindingId: string };
-  declineBinding: { bindingId: string; notMyRelative?: boolean };
-  unbindRelative: { bindingId: string };
-  addFamilyMember: { name: string; idNumber: string; relationship: Relationship };
-  removeFamilyMember: { memberId: string };
-}
+export type ActFields = { [A in ActAction]: Omit<Extract<StaffActEvent, { action: A }>, 'action' | 'personIdNumber' | 'evidence'> };
 
 export type ActRequest = { [A in ActAction]: { action: A; fields: ActFields[A] } }[ActAction];
 

@@ -3,25 +3,14 @@ import { ManualClock } from '../../server/platform/clock';
 import type { PersonInput } from '../../server/usecases/admin';
 import { type AdapterName, openTestDb, pgAvailable } from '../support/adapters';
 import { Harness, type TestPerson } from '../support/harness';
+import type { Data } from '../../server/contract';
 
 export { seededRandom } from '../support/random';
 
 /** What a settlement answers (SPEC 3.2), as JSON. */
-export interface SettleData {
-  settlementId: string;
-  selfAcctPay: number;
-  acctMulaidPay: number;
-  acctPay: number;
-  cashPay: number;
-  mulaidFailure: null | 'NO_SHARER' | 'INSUFFICIENT_BALANCE';
-  sharer?: { name: string; idNumberMasked: string };
-}
-
-export interface RefundData {
-  refundId: string;
-  toMulaid: number;
-  toSelf: number;
-}
+/** The answers of settle and refund, as JSON: the contract's (server/contract). */
+export type SettleData = Data<'settle'>;
+export type RefundData = Data<'refund'>;
 
 /**
  * One database and one Harness per describe block (the Harness numbers its persons, phones

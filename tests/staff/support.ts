@@ -24,14 +24,14 @@ let seq = 0;
 export async function createStaff(h: Harness, role: Role, name = `员工${role}`): Promise<TestStaff> {
   seq += 1;
   const username = `${role}${seq}`;
-  const created = await h.ok<{ staffId: string; password: string; totpSecret: string }>('createStaff', { username, name, role }, h.adminKey);
-  const { token } = await h.ok<{ token: string }>('staffLogin', { username, password: created.password, totp: totpNow(h, created.totpSecret) });
+  const created = await h.fn('createStaff', { username, name, role }, h.adminKey);
+  const { token } = await h.fn('staffLogin', { username, password: created.password, totp: totpNow(h, created.totpSecret) });
   return { ...created, username, role, token };
 }
 
 /** A fresh staff login of a known member (the next TOTP step: each code is good once). */
 export async function relogin(h: Harness, staff: TestStaff): Promise<string> {
   h.clock.advance(30);
-  const { token } = await h.ok<{ token: string }>('staffLogin', { username: staff.username, password: staff.password, totp: totpNow(h, staff.totpSecret) });
+  const { token } = await h.fn('staffLogin', { username: staff.username, password: staff.password, totp: totpNow(h, staff.totpSecret) });
   return token;
 }

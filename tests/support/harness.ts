@@ -9,6 +9,7 @@ import type { SmsSender } from '../../server/platform/sms';
 import { DevFaceCheckProvider, type FaceCheckProvider } from '../../server/platform/faceCheck';
 import type { NoticeChannel } from '../../server/platform/noticeChannels';
 import { DevWechatPhoneResolver, type WechatPhoneResolver } from '../../server/platform/wechatPhone';
+import type { Data, EventIn, FunctionName } from '../../server/contract';
 import type { CloudMain } from '../../server/runtime/define';
 import type { Envelope } from '../../server/runtime/envelope';
 import type { PersonInput } from '../../server/usecases/admin';
@@ -113,6 +114,14 @@ export class Harness {
     return envelope.data;
   }
 
+  /**
+   * As `ok`, typed by the contract (server/contract): the event must be one the contract
+   * allows, and the answer is the contract's. The factories below call through it.
+   */
+  fn<N extends FunctionName>(name: N, event: EventIn<N>, bearer?: string): Promise<Data<N>> {
+    return this.ok<Data<N>>(name, event, bearer);
+  }
+
   /** Calls and expects an error; returns it. */
   async err(name: string, event: unknown, bearer?: string): Promise<{ code: string; message: string; field?: string }> {
     const envelope = await this.call(name, event, bearer);
@@ -143,7 +152,7 @@ export class Harness {
       poolingRegion: region,
       ...(options.balanceFen !== undefined ? { balanceFen: options.balanceFen } : {}),
     };
-    await this.ok('upsertPersons', { persons: [input] }, this.adminKey);
+    await this.fn('upsertPersons', { persons: [input] }, this.adminKey);
     return { idNumber, name, poolingRegion: region, birthDate, phone };
   }
 
@@ -156,7 +165,7 @@ export class Harness {
   async user(person?: TestPerson): Promise<TestUser> {
     const phone = person?.phone ?? this.nextPhone();
     const token = await this.login(phone);
-    if (person) await this.ok('verifyIdentity', { name: person.name, idNumber: person.idNumber }, token);
+    if (person) await this.fn('verifyIdentity', { name: person.name, idNumber: person.idNumber }, token);
     return { token, phone, person };
   }
 
@@ -165,14 +174,15 @@ export class Harness {
    * provider passes for any registry person): the faceCheckId that verifyIdentity takes.
    */
   async faceCheck(token: string, person: Pick<TestPerson, 'name' | 'idNumber'>): Promise<string> {
-    const { faceCheckId } = await this.ok<{ faceCheckId: string }>('startFaceCheck', { name: person.name, idNumber: person.idNumber }, token);
+    const { faceCheckId } = await this.fn('startFaceCheck', { name: person.name, idNumber: person.idNumber }, token);
     return faceCheckId;
   }
 
   /** A session token for a phone (sendCode + login). */
   async login(phone: string): Promise<string> {
-    const { devCode } = await this.ok<{ devCode: string }>('sendCode', { phone });
-    const { token } = await this.ok<{ token: string }>('login', { phone, code: devCode });
+    const { devCode } = await this.fn('sendCode', { phone });
+    if (devCode === undefined) throw new Error('sendCode answered no devCode: not a development instance');
+    const { token } = await this.fn('login', { phone, code: devCode });
     return token;
   }
 
@@ -187,13 +197,13 @@ export class Harness {
     relationship: Relationship,
     options: { confirm?: boolean; endsOn?: string } = {},
   ): Promise<{ bindingId: string; status: string }> {
-    const { binding } = await this.ok(
+    const { binding } = await this.fn(
       'bindRelative',
       { name: relative.name, idNumber: relative.idNumber, relationship, acceptUndertaking: true, ...(options.endsOn ? { endsOn: options.endsOn } : {}) },
       sharer.token,
     );
     if (binding.status !== 'pending' || options.confirm === false) return binding;
-    const confirmed = await this.ok('confirmBinding', { bindingId: binding.bindingId }, await this.tokenOf(relative));
+    const confirmed = await this.fn('confirmBinding', { bindingId: binding.bindingId }, await this.tokenOf(relative));
     return confirmed.binding;
   }
 
@@ -210,7 +220,7 @@ export class Harness {
 
   /** An institution and its key. */
   async institution(code = `H${String(++this.seq).padStart(8, '0')}`, kind: 'hospital' | 'pharmacy' = 'hospital') {
-    const { key } = await this.ok<{ key: string }>('createInstitution', { code, name: `测试医院${code}`, kind }, this.adminKey);
+    const { key } = await this.fn('createInstitution', { code, name: `测试医院${code}`, kind }, this.adminKey);
     return { code, key };
   }
 

@@ -1,18 +1,39 @@
 /**
- * The cloud functions the mini-program calls: each one's event and data (SPEC 3.2, and
- * server/usecases/* for the exact shapes as JSON: amounts in fen as numbers, instants as ISO
- * strings). One map, so `callFunction(name, event)` is typed per function.
+ * The cloud functions the mini-program calls: each one's event and data, derived from the one
+ * contract (server/contract: the zod events and the answer types of SPEC 3.2). Types only
+ * (`import type`): zod and the server never enter the app's bundles. One map, so
+ * `callFunction(name, event)` is typed per function.
  */
-import type { DiagnosisCode } from '@/rules/diagnosis';
 import type { ErrorCode } from '@/rules/errorCodes';
-import type { NoticeKind } from '@/rules/notices';
-import type { Blocker, BindingStatus } from '@/rules/payability';
-import type { Relationship } from '@/rules/relationship';
+import type { Contract, FunctionsFor } from '../../../server/contract';
 
-export type { Blocker, BindingStatus };
-export type InsuranceType = 'employee' | 'resident' | 'none';
-export type PersonStatus = 'active' | 'suspended' | 'terminated';
-export type RecordKind = 'outpatient' | 'inpatient' | 'pharmacy';
+export type {
+  Binding,
+  BindingStatus,
+  Blocker,
+  DemoGuide,
+  EndedBy,
+  EndedReason,
+  FaceCheckStart,
+  FamilyCode,
+  FamilyMember,
+  Finding,
+  IdentityProof,
+  InsuranceType,
+  LoginData,
+  MeData,
+  MemberConsent,
+  Membership,
+  Message,
+  MessagesPage,
+  PaymentRecord,
+  PersonStatus,
+  PersonView,
+  PremiumOffer,
+  RecordKind,
+  RecordsPage,
+  RegionPolicy,
+} from '../../../server/contract';
 
 /** Codes the client itself produces: the network failed, or the answer was not an envelope. */
 export type ClientErrorCode = 'NETWORK_ERROR' | 'INTERNAL';
@@ -27,229 +48,18 @@ export interface CloudError {
 
 export type Envelope<T> = { ok: true; data: T } | { ok: false; error: CloudError };
 
-export interface LoginData {
-  token: string;
-  expiresAt: string;
-  user: { userId: string; verified: boolean };
-}
+/** The functions of the app: the users' and the public ones (staff log in on the staff console). */
+export type AppFunctionName = Exclude<FunctionsFor<'user' | 'public'>, 'staffLogin'>;
 
-export interface PersonView {
-  name: string;
-  idNumberMasked: string;
-  insuranceType: InsuranceType;
-  status: PersonStatus;
-  poolingRegion: string;
-  balanceFen?: number;
-  /** The balance less every quota I hold for relatives (SPEC 2.11): what my own bills can use. */
-  freeBalanceFen?: number;
-}
+type AppEvent<N extends AppFunctionName> = N extends 'bindRelative'
+  ? // The app sends the undertaking only once it is accepted.
+    Omit<Contract[N]['event'], 'acceptUndertaking'> & { acceptUndertaking: true }
+  : Contract[N]['event'];
 
-export interface MeData {
-  userId: string;
-  phone: string;
-  verified: boolean;
-  person?: PersonView;
-  /** Messages in my message centre not read yet. */
-  unreadMessages: number;
-  /** Bindings and family-account memberships waiting for my answer. */
-  pendingRequests: number;
-}
-
-/** How `verifyIdentity` knew it was me (SPEC 2.7). */
-export type IdentityProof = 'registry_phone' | 'face_check';
-
-export interface FaceCheckStart {
-  faceCheckId: string;
-  /** WeChat's id for `wx.requestFacialVerify`; absent with the development provider. */
-  verifyId?: string;
-  provider: 'wechat' | 'dev';
-  /** The development provider: no real check happens, the app must say so. */
-  simulated: boolean;
-}
-
-/** Why a binding ended by itself. */
-export type EndedReason = 'insurance_ended' | 'region_moved';
-
-/** The resident premium of a year, as the sharer may pay it for a relative (SPEC 2.12). */
-export interface PremiumOffer {
-  year: number;
-  amountFen: number;
-  /** `MM-DD..MM-DD` of the relative's region. */
-  window: string;
-  /** Today (Asia/Shanghai) lies in the window. */
-  open: boolean;
-  /** The premium of that year is already paid, by anyone. */
-  paid: boolean;
-}
-
-/** Who ended a binding. */
-export type EndedBy = 'sharer' | 'relative' | 'operator' | 'staff' | 'system';
-
-export interface Binding {
-  bindingId: string;
-  status: BindingStatus;
-  /** Whether it would pay a bill today (SPEC 2.9); false for every status but a payable `active`. */
-  canPay: boolean;
-  /** Why an `active` binding cannot pay today; null otherwise. */
-  blockedBy: Blocker | null;
-  relationship: Relationship;
-  createdAt: string;
-  endedAt?: string;
-  /** `YYYY-MM-DD`: the binding expires on this day. */
-  endsOn?: string;
-  endedBy?: EndedBy;
-  /** Why a binding ended by itself (SPEC 2.1): an insurance relationship ended or moved. */
-  endedReason?: EndedReason;
-  /** The quota the sharer set aside for this relative (SPEC 2.11); absent without a quota. */
-  quotaFen?: number | null;
-  /** What is left of the quota. */
-  quotaLeftFen?: number | null;
-  /** The relative's resident premium the sharer may pay (SPEC 2.12); only for the sharer of a resident or uninsured relative. */
-  premium?: PremiumOffer | null;
-  /** Which side of the binding I am. */
-  viewerRole: 'sharer' | 'relative';
-  /** Whether I may unbind it now (false for a relative under the consent age and for ended bindings). */
-  canLeave: boolean;
-  sharer: { name: string; idNumberMasked: string };
-  relative: { name: string; idNumberMasked: string; insuranceType: InsuranceType; poolingRegion: string };
-  /** Mutual aid paid under this binding, net of refunds. */
-  spentFen: number;
-  /** The same, this calendar month (Asia/Shanghai). */
-  spentThisMonthFen: number;
-}
-
-export interface PaymentRecord {
-  recordId: string;
-  settlementId: string;
-  paidAt: string;
-  kind: RecordKind;
-  institutionName: string;
-  amountFen: number;
-  refundedFen: number;
-  bindingId: string;
-  relationship: Relationship;
-  sharer: { name: string; idNumberMasked: string };
-  relative: { name: string; idNumberMasked: string };
-}
-
-export interface RecordsPage {
-  items: PaymentRecord[];
-  nextCursor: string | null;
-  totalFen: number;
-}
-
-export interface ListRecordsEvent {
-  role?: 'sharer' | 'relative';
-  bindingId?: string;
-  from?: string;
-  to?: string;
-  cursor?: string;
-  limit?: number;
-}
-
-export interface Finding {
-  code: DiagnosisCode;
-  message: string;
-  action: string;
-}
-
-/** A family-account member of consent age agrees before their code can be shown (SPEC 2.8). */
-export type MemberConsent = 'not_needed' | 'pending' | 'confirmed';
-
-export interface FamilyMember {
-  memberId: string;
-  consent: MemberConsent;
-  name: string;
-  idNumberMasked: string;
-  relationship: Relationship;
-  insuranceType: InsuranceType;
-  poolingRegion: string;
-  createdAt: string;
-  /** A mutual-aid binding (active or pending) of mine with this person exists. */
-  hasMutualAid: boolean;
-}
-
-/** A family account in which I am the member. */
-export interface Membership {
-  memberId: string;
-  /** The owner: the name masked. */
-  owner: { name: string; idNumberMasked: string };
-  /** What I am to the owner. */
-  relationship: Relationship;
-  consent: MemberConsent;
-  createdAt: string;
-}
-
-export interface Message {
-  messageId: string;
-  kind: NoticeKind;
-  title: string;
-  body: string;
-  createdAt: string;
-  readAt: string | null;
-  ref?: { bindingId?: string; settlementId?: string; memberId?: string };
-}
-
-export interface MessagesPage {
-  items: Message[];
-  nextCursor: string | null;
-  /** Unread messages in the whole centre, not only this page. */
-  unread: number;
-}
-
-export interface FamilyCode {
-  code: string;
-  expiresAt: string;
-  name: string;
-  idNumberMasked: string;
-}
-
-export interface RegionPolicy {
-  poolingRegion: string;
-  relativeScope: 'close' | 'near';
-  sharingScope: 'region' | 'province' | 'national';
-  maxRelatives: number;
-  allowPartial: boolean;
-  consentFromAge: number | null;
-  relationships: Relationship[];
-}
-
-export interface DemoGuide {
-  phones: Array<{ phone: string; who: string; shows: string }>;
-  relatives: Array<{ name: string; idNumber: string; note: string }>;
-}
-
-type Empty = Record<string, never>;
-type RelativeInput = { name: string; idNumber: string; relationship: Relationship };
-
-export interface CloudFunctions {
-  sendCode: { event: { phone: string }; data: { cooldownSeconds: number; devCode?: string } };
-  login: { event: { phone: string; code: string }; data: LoginData };
-  loginByWechatPhone: { event: { phoneCode: string }; data: LoginData };
-  demoGuide: { event: Empty; data: DemoGuide };
-  startFaceCheck: { event: { name: string; idNumber: string }; data: FaceCheckStart };
-  verifyIdentity: { event: { name: string; idNumber: string; faceCheckId?: string }; data: { person: PersonView; proof: IdentityProof } };
-  logout: { event: { all?: boolean }; data: { ended: number } };
-  me: { event: Empty; data: MeData };
-  myPolicy: { event: Empty; data: RegionPolicy };
-  bindRelative: { event: RelativeInput & { acceptUndertaking: true; endsOn?: string; quotaFen?: number }; data: { binding: Binding } };
-  setQuota: { event: { bindingId: string; amountFen: number }; data: { binding: Binding } };
-  payPremium: { event: { bindingId: string; year: number }; data: { paymentId: string; amountFen: number } };
-  confirmBinding: { event: { bindingId: string }; data: { binding: Binding } };
-  declineBinding: { event: { bindingId: string; notMyRelative?: boolean }; data: { binding: Binding } };
-  listMessages: { event: { cursor?: string; limit?: number; unreadOnly?: boolean }; data: MessagesPage };
-  markMessagesRead: { event: { messageIds?: string[] }; data: { marked: number } };
-  listMembers: { event: Empty; data: { asSharer: Binding[]; asRelative: Binding[] } };
-  unbindRelative: { event: { bindingId: string }; data: { binding: Binding } };
-  listRecords: { event: ListRecordsEvent; data: RecordsPage };
-  diagnose: { event: { bindingId?: string; memberId?: string; amountFen?: number }; data: { findings: Finding[] } };
-  addFamilyAccount: { event: RelativeInput; data: { member: FamilyMember } };
-  listFamilyAccount: { event: Empty; data: { members: FamilyMember[]; asMember: Membership[] } };
-  removeFamilyAccount: { event: { memberId: string }; data: { member: FamilyMember } };
-  confirmFamilyMember: { event: { memberId: string }; data: { member: { memberId: string; consent: MemberConsent } } };
-  showFamilyCode: { event: { memberId: string }; data: FamilyCode };
-}
+export type CloudFunctions = { [N in AppFunctionName]: { event: AppEvent<N>; data: Contract[N]['data'] } };
 
 export type FunctionName = keyof CloudFunctions;
 export type EventOf<N extends FunctionName> = CloudFunctions[N]['event'];
 export type DataOf<N extends FunctionName> = CloudFunctions[N]['data'];
+
+export type ListRecordsEvent = EventOf<'listRecords'>;

@@ -78,7 +78,7 @@ describe('a request that waits for my answer', () => {
   });
 
   it('lets a family-account member agree, and says what not answering means', async () => {
-    const cloud = programCloud(callFunction, { confirmFamilyMember: () => ok({ member: { memberId: membership().memberId, consent: 'confirmed' } }) });
+    const cloud = programCloud(callFunction, { confirmFamilyMember: () => ok({ member: membership({ consent: 'confirmed' }) }) });
     const onAnswered = vi.fn();
     const { container } = render(<Harness item={{ kind: 'membership', membership: membership() }} onAnswered={onAnswered} />);
     expect(container.querySelector('.request-who')?.textContent).toBe('黄*（1301**********3335）');

@@ -40,7 +40,7 @@ describe('the family account and its consent', () => {
       listFamilyAccount: () => ok({ members: [], asMember: [membership({ consent }), membership({ memberId: 'm-old', owner: { name: '王*', idNumberMasked: '1301**********9244' }, consent: 'not_needed' })] }),
       confirmFamilyMember: () => {
         consent = 'confirmed';
-        return ok({ member: { memberId: membership().memberId, consent: 'confirmed' } });
+        return ok({ member: membership({ consent: 'confirmed' }) });
       },
     });
     const { container } = render(<FamilyAccountPage />);
