@@ -80,6 +80,8 @@ export interface BindingView {
   quotaFen?: bigint;
   /** What is left of it (0 once the binding has ended: the rest went back to the sharer). */
   quotaLeftFen?: bigint;
+  /** The sharer's view of an active binding with a resident-insured or uninsured relative: the premium it may pay (SPEC 2.12). */
+  premium?: { year: number; amountFen: number; window: string; open: boolean; paid: boolean };
   /** The same, this calendar month (Asia/Shanghai). */
   spentThisMonthFen: bigint;
 }

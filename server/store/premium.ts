@@ -1,5 +1,5 @@
 import { provinceOfRegion } from '../../src/rules/region';
-import { resolvePremiumPolicy, type PolicyOverride, type PremiumPolicy } from '../../src/rules/policy';
+import { premiumOffer, resolvePremiumPolicy, type PolicyOverride, type PremiumPolicy } from '../../src/rules/policy';
 import type { Queryable } from '../db/port';
 
 /**
@@ -75,4 +75,17 @@ export async function premiumPaid(q: Queryable, relativeId: string, year: number
     [relativeId, year],
   );
   return rows[0];
+}
+
+/** The premium a sharer may pay for this relative on `today` (SPEC 2.12): its year, amount, window, and whether it is open or already paid. */
+export async function premiumOfferFor(
+  q: Queryable,
+  relativeId: string,
+  relativeRegion: string,
+  today: string,
+): Promise<{ year: number; amountFen: number; window: string; open: boolean; paid: boolean }> {
+  const policy = await loadPremiumPolicy(q, relativeRegion);
+  const { year, open } = premiumOffer(policy.premiumWindow, today);
+  const paid = (await premiumPaid(q, relativeId, year)) !== undefined;
+  return { year, amountFen: policy.residentPremiumFen, window: policy.premiumWindow, open, paid };
 }

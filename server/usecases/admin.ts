@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { shanghaiToday } from '../../src/rules/age';
 import { parseIdNumber } from '../../src/rules/idNumber';
 import { maskIdNumber } from '../../src/rules/mask';
-import { resolvePolicy, resolvePremiumPolicy, provinceOfPolicyScope, type Policy, type PolicyOverride, type PremiumPolicy } from '../../src/rules/policy';
+import { resolvePolicy, resolvePremiumPolicy, provinceOfPolicyScope, type PolicyOverride } from '../../src/rules/policy';
 import type { App } from '../app';
 import { fail } from '../errors';
 import { digestOf } from '../platform/keys';

@@ -31,6 +31,7 @@ import {
 } from '../store/bindings';
 import { changeHeld, lockAccounts } from '../store/ledger';
 import { notify } from '../store/messages';
+import { premiumOfferFor } from '../store/premium';
 import { loadPolicies } from '../store/policies';
 import type { Queryable } from '../db/port';
 import { expireDue, refreshPayability } from './payabilityWatch';
@@ -91,9 +92,16 @@ export async function bindingViews(
   const now = app.clock.now();
   const today = shanghaiToday(now);
   const { rows, policyOf } = await queryBindingsWithPolicy(q, shanghaiMonthStart(now), where, params);
-  return rows.map((row) =>
+  const views = rows.map((row) =>
     bindingView(row, viewerPersonId, policyOf(row.sharer_pooling_region), today, relativeMayLeave(row, policyOf, today)),
   );
+  // The sharer of an active binding with a resident-insured or uninsured relative sees the premium it may pay (SPEC 2.12).
+  for (const [index, row] of rows.entries()) {
+    const view = views[index]!;
+    if (view.viewerRole !== 'sharer' || view.status !== 'active' || row.relative_insurance_type === 'employee') continue;
+    view.premium = await premiumOfferFor(q, row.relative_id, row.relative_pooling_region, today);
+  }
+  return views;
 }
 
 async function loadView(app: App, bindingId: string, viewerPersonId: string): Promise<BindingView> {

@@ -112,6 +112,19 @@ export function premiumYearOn(window: string, today: string): number | null {
   return null;
 }
 
+/**
+ * What a sharer may be offered on `today`: the premium year whose window is open, or else the
+ * year of the next window to open, and whether it is open now.
+ */
+export function premiumOffer(window: string, today: string): { year: number; open: boolean } {
+  const open = premiumYearOn(window, today);
+  if (open !== null) return { year: open, open: true };
+  const [start] = window.split('..') as [string, string];
+  const year = Number(today.slice(0, 4));
+  // Outside the window: the next one opens at `start` this year, or next year once it has passed.
+  return { year: today.slice(5, 10) < start ? year + 1 : year + 2, open: false };
+}
+
 /** The first and last day on which the premium of `year` may be paid under `window`. */
 export function premiumWindowOf(window: string, year: number): { from: string; to: string } {
   const [start, end] = window.split('..') as [string, string];

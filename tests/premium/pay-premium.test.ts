@@ -72,6 +72,30 @@ describe.each(ADAPTERS)('代缴: paying a relative\'s resident premium on %s (SP
     expect(await told(sharer.token)).toHaveLength(1);
   });
 
+  it.skipIf(skip)('offers the sharer the premium on the binding: its year, amount and window, open or not, paid or not', async () => {
+    h().clock.set('2026-08-20T02:00:00Z'); // before the window of 2027 opens (09-01)
+    const { sharerPerson, bindingId } = await family(1_000_000);
+    // The clock jumps weeks: each look logs in afresh (a session lasts 7 days).
+    const offered = async () => ((await h().ok('listMembers', {}, (await h().user(sharerPerson)).token)).asSharer as Array<{ bindingId: string; premium?: unknown }>).find((b) => b.bindingId === bindingId)?.premium;
+    expect(await offered()).toEqual({ year: 2027, amountFen: 40_000, window: '09-01..12-31', open: false, paid: false });
+    h().clock.set('2026-09-01T02:00:00Z');
+    expect(await offered()).toEqual({ year: 2027, amountFen: 40_000, window: '09-01..12-31', open: true, paid: false });
+    await h().ok('payPremium', { bindingId, year: 2027 }, (await h().user(sharerPerson)).token);
+    expect(await offered()).toEqual({ year: 2027, amountFen: 40_000, window: '09-01..12-31', open: true, paid: true });
+    h().clock.set('2027-01-05T02:00:00Z'); // after the window: the next one, for 2028
+    expect(await offered()).toEqual({ year: 2028, amountFen: 40_000, window: '09-01..12-31', open: false, paid: false });
+  });
+
+  it.skipIf(skip)('offers no premium for an employee-insured relative, nor to the relative', async () => {
+    h().clock.set('2026-10-08T02:00:00Z');
+    const { sharer, mother } = await family(1_000_000, { insuranceType: 'employee' });
+    expect((await h().ok('listMembers', {}, sharer.token)).asSharer[0].premium).toBeUndefined();
+    const other = await family(1_000_000);
+    const theirs = await h().ok('listMembers', {}, await h().tokenOf(other.mother));
+    expect(theirs.asRelative[0].premium).toBeUndefined();
+    void mother;
+  });
+
   it.skipIf(skip)('the window is that of the relative\'s region, by Asia/Shanghai days; the premium of Y is paid in the window of Y − 1', async () => {
     const pay = (f: { bindingId: string; sharer: TestUser }, year: number) => h().call('payPremium', { bindingId: f.bindingId, year }, f.sharer.token);
 
