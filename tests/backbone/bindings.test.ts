@@ -649,6 +649,8 @@ describe.each(ADAPTERS)('bindings on %s', (adapter) => {
             },
             spentFen: 2_500,
             spentThisMonthFen: 2_500,
+            // She is resident-insured: her premium is what he may pay for her (SPEC 2.12).
+            premium: { year: expect.any(Number), amountFen: 40_000, window: '09-01..12-31', open: expect.any(Boolean), paid: false },
           },
         ],
         asRelative: [],
