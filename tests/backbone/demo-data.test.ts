@@ -259,6 +259,24 @@ describe('demo data on pglite', () => {
     expect(items.map((m: { kind: string }) => m.kind)).toContain('binding_expired');
   });
 
+  it('13800000014 高峰: a quota for his father in 南京 partly spent, his brother\'s in 上海 spent, his mother\'s premium to pay', async () => {
+    const token = await login('13800000014');
+    const me = await h.ok('me', {}, token);
+    // ¥8,000 less ¥356.80 (father) and ¥300.00 (brother) paid from quotas; ¥1,643.20 still held for the father.
+    expect(me.person).toMatchObject({ balanceFen: 800_000 - 35_680 - 30_000, freeBalanceFen: 800_000 - 200_000 - 30_000 });
+    const { asSharer } = await members(token);
+    const of = (name: string) => asSharer.find((b) => b.relative.name === name)!;
+    expect(of('高建军')).toMatchObject({ status: 'active', canPay: true, quotaFen: 200_000, quotaLeftFen: 200_000 - 35_680, relative: { poolingRegion: '320100' } });
+    expect(of('高原')).toMatchObject({ status: 'active', canPay: false, blockedBy: 'QUOTA_SPENT', quotaFen: 30_000, quotaLeftFen: 0 });
+    expect(await diagnose(token, { bindingId: of('高原').bindingId })).toEqual(['QUOTA_SPENT']);
+    expect(of('刘桂兰').premium).toMatchObject({ amountFen: 40_000, window: '09-01..12-31', paid: false });
+    expect(of('刘桂兰').quotaFen).toBeUndefined();
+    expect(guide('13800000014')).toContain('QUOTA_SPENT');
+    // His records show both quota payments.
+    const records = await h.ok('listRecords', {}, token);
+    expect(records.items.map((r: { amountFen: number }) => r.amountFen).sort()).toEqual([30_000, 35_680]);
+  });
+
   // QUOTA_SPENT waits for quotas (SPEC 2.11): required once cloudfunctions/setQuota exists.
   it('shows every finding of SPEC 2.4', () => {
     const unreachable = existsSync('cloudfunctions/setQuota') ? [] : ['QUOTA_SPENT'];
