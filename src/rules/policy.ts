@@ -40,7 +40,7 @@ export const POLICY_LIMITS = Object.freeze({
 /**
  * The 代缴 settings of a region (SPEC 2.6, 2.12). They are resolved apart from `Policy`
  * (whose five settings are the sharer's region's, for binding and settlement): the premium
- * window and amount are those of the **relative's** region, where the premium is owed.
+ * period and amount are those of the **relative's** region, where the premium is owed.
  */
 export interface PremiumPolicy {
   /** `MM-DD..MM-DD`: the days of the year in which next year's resident premium is paid (2.12). */
@@ -82,12 +82,12 @@ function isMonthDay(v: string): boolean {
   if (!match) return false;
   const month = Number(match[1]);
   const day = Number(match[2]);
-  // 02-29 is refused: a window must exist every year.
+  // 02-29 is refused: a period must exist every year.
   return month >= 1 && month <= 12 && day >= 1 && day <= DAYS_IN_MONTH[month - 1]!;
 }
 
 /**
- * A premium window `MM-DD..MM-DD` of real days (not 02-29). A start after the end is a window
+ * A premium period `MM-DD..MM-DD` of real days (not 02-29). A start after the end is a period
  * across the new year (`10-01..02-28`: from October to the end of February).
  */
 export function isPremiumWindow(v: unknown): v is string {
@@ -98,12 +98,12 @@ export function isPremiumWindow(v: unknown): v is string {
 
 /**
  * The premium year that may be paid on `today` (Asia/Shanghai, `YYYY-MM-DD`), or null outside
- * the window. The premium of year Y is collected in the window that opens in Y − 1 (the
- * 集中征缴期 of the provinces: September to December for the next year); a window across the
+ * the period. The premium of year Y is collected in the period that opens in Y − 1 (the
+ * 集中征缴期 of the provinces: September to December for the next year); a period across the
  * new year collects, in its January–February part, the year that has just begun.
  */
-export function premiumYearOn(window: string, today: string): number | null {
-  const [start, end] = window.split('..') as [string, string];
+export function premiumYearOn(period: string, today: string): number | null {
+  const [start, end] = period.split('..') as [string, string];
   const year = Number(today.slice(0, 4));
   const day = today.slice(5, 10);
   if (start <= end) return day >= start && day <= end ? year + 1 : null;
@@ -113,21 +113,21 @@ export function premiumYearOn(window: string, today: string): number | null {
 }
 
 /**
- * What a sharer may be offered on `today`: the premium year whose window is open, or else the
- * year of the next window to open, and whether it is open now.
+ * What a sharer may be offered on `today`: the premium year whose period is open, or else the
+ * year of the next period to open, and whether it is open now.
  */
-export function premiumOffer(window: string, today: string): { year: number; open: boolean } {
-  const open = premiumYearOn(window, today);
+export function premiumOffer(period: string, today: string): { year: number; open: boolean } {
+  const open = premiumYearOn(period, today);
   if (open !== null) return { year: open, open: true };
-  const [start] = window.split('..') as [string, string];
+  const [start] = period.split('..') as [string, string];
   const year = Number(today.slice(0, 4));
-  // Outside the window: the next one opens at `start` this year, or next year once it has passed.
+  // Outside the period: the next one opens at `start` this year, or next year once it has passed.
   return { year: today.slice(5, 10) < start ? year + 1 : year + 2, open: false };
 }
 
-/** The first and last day on which the premium of `year` may be paid under `window`. */
-export function premiumWindowOf(window: string, year: number): { from: string; to: string } {
-  const [start, end] = window.split('..') as [string, string];
+/** The first and last day on which the premium of `year` may be paid under `period`. */
+export function premiumWindowOf(period: string, year: number): { from: string; to: string } {
+  const [start, end] = period.split('..') as [string, string];
   return { from: `${year - 1}-${start}`, to: `${start <= end ? year - 1 : year}-${end}` };
 }
 

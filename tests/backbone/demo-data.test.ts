@@ -6,6 +6,7 @@ import { DIAGNOSIS_CODES } from '../../src/rules/diagnosis';
 import type { Relationship } from '../../src/rules/relationship';
 import { useTestDb } from '../support/adapters';
 import { Harness, ledgerMismatches } from '../support/harness';
+import type { Binding } from '../../server/contract';
 
 /**
  * The demo data (SPEC 3.1: it "covers every case of 2.1 and 2.4, and the start-up text says
@@ -15,13 +16,6 @@ import { Harness, ledgerMismatches } from '../support/harness';
 
 const FULL_ID_NUMBER = /\d{17}[\dX]/;
 
-interface Binding {
-  bindingId: string;
-  status: string;
-  relationship: string;
-  sharer: { name: string };
-  relative: { name: string };
-}
 
 function demo(key: string): DemoPerson {
   const person = DEMO_PERSONS.find((p) => p.key === key);
