@@ -433,6 +433,12 @@ export function eventSpecs(pools: Pools): Record<string, EventSpec> {
       consentFromAge: { valid: fc.option(fc.integer({ min: 0, max: 150 }), { nil: null }), nearMiss: numberNearMiss(fc.integer({ min: 0, max: 150 })), optional: true },
     },
     upsertPersons: { persons: arrayOfObjectsField(registryRow, 1000) },
+    // The 2026 rules (SPEC 2.11, 2.12): quotas on the world's bindings, premiums, the clearing statement.
+    setQuota: { bindingId: objectId(pools.bindingIds), amountFen: numberField(fc.integer({ min: 0, max: 100_000_000 })) },
+    payPremium: { bindingId: objectId(pools.bindingIds), year: numberField(fc.integer({ min: 2000, max: 2100 })) },
+    clearingStatement: {
+      month: textField(fc.constantFrom('2025-12', '2026-01', '2026-02', '2026-03', '2000-01')),
+    },
     // creditIds of their own (never reused by the world): a fuzzed credit moves a world balance at most once each.
     creditAccount: { creditId: serial, idNumber, amountFen: amount(), kind: enumField(['contribution', 'correction']) },
     // Staff (SPEC 2.10). User names of the world's staff are never drawn for createStaff.
