@@ -98,6 +98,9 @@ describe.sequential('a quota for a parent in another province, in a real browser
     await phone.tap('.confirm-submit');
     await phone.visit(ROUTES.relativeDetail, { ready: '.binding-card .status-tag--pending', text: FATHER.name });
     expect(await phone.$('.binding-card__quota').innerText()).toBe('共济额度 ¥1,000.00，剩余 ¥1,000.00');
+    // Back from the new binding: the members list (the finished form behind it leaves by itself).
+    await phone.page.goBack();
+    await phone.visit(ROUTES.members, { text: FATHER.name });
   });
 
   test('the father logs in, verifies and agrees', async () => {
