@@ -1,18 +1,15 @@
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
 import { openPg } from '../../server/db/pg';
 import type { Db, Queryable } from '../../server/db/port';
-import { loadCloudFunctions } from '../../server/gateway/functions';
-import { buildGateway } from '../../server/gateway/server';
 import { databaseInvariants } from '../reliability/model/invariants';
 import { pgAvailable } from '../support/adapters';
-import { Harness, type TestPerson } from '../support/harness';
+import type { TestPerson } from '../support/harness';
 import { freshPostgres } from '../support/postgres';
 import { startTcpProxy, type ProxyMode, type TcpProxy } from '../support/tcpProxy';
-import { pgTarget, post, throughProxy, type Answer, type HttpOutcome } from './support';
+import { pgTarget, post, settlementWorld, throughProxy, type Answer, type HttpOutcome } from './support';
 
 /**
  * SPEC 2.13 with a TCP proxy between the gateway and PostgreSQL: under settlement and refund
@@ -38,7 +35,6 @@ describe.skipIf(!pgAvailable)('the database cut and restored under load (Postgre
   let fresh: Awaited<ReturnType<typeof freshPostgres>>;
   let proxy: TcpProxy;
   let db: Db;
-  let h: Harness;
   let server: FastifyInstance;
   let base: string;
   let key: string;
@@ -51,17 +47,7 @@ describe.skipIf(!pgAvailable)('the database cut and restored under load (Postgre
     proxy = await startTcpProxy(pgTarget());
     // The gateway's pool with the timeouts of the configuration's defaults, through the proxy.
     db = openPg(throughProxy(fresh.url, proxy.port), 8, { timeouts: loadConfig({ APP_ENV: 'development' }).database });
-    h = await Harness.create(db);
-    const sharers = await Promise.all(Array.from({ length: 3 }, () => h.employee(5_000_000)));
-    patients = await Promise.all(Array.from({ length: 4 }, () => h.person({ birthDate: '1990-05-05' })));
-    for (const sharer of sharers) {
-      const user = await h.user(sharer);
-      for (const patient of patients) await h.bind(user, patient, 'child');
-    }
-    key = (await h.institution()).key;
-    server = await buildGateway(h.app, await loadCloudFunctions(), '/nonexistent-h5', '/nonexistent-staff');
-    await server.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+    ({ patients, key, server, base } = await settlementWorld(db, 5_000_000));
   }, 120_000);
 
   afterAll(async () => {

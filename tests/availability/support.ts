@@ -1,3 +1,9 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../server/db/port';
+import { loadCloudFunctions } from '../../server/gateway/functions';
+import { buildGateway } from '../../server/gateway/server';
+import { Harness, type TestPerson } from '../support/harness';
 import { PG_ADMIN_URL } from '../support/postgres';
 
 /** The host and port of the test PostgreSQL server (DATABASE_URL or the local one). */
@@ -43,4 +49,28 @@ export async function post(base: string, name: string, event: unknown, bearer?: 
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return { status: 0, lost: cause ?? (error instanceof Error ? error.message : String(error)), ms: performance.now() - started, at };
   }
+}
+
+/** Three sharers with `balanceFen` each bound to four patients, an institution, and the gateway serving them on a free port. */
+export interface SettlementWorld {
+  h: Harness;
+  patients: TestPerson[];
+  /** The institution's key. */
+  key: string;
+  server: FastifyInstance;
+  base: string;
+}
+
+export async function settlementWorld(db: Db, balanceFen: number): Promise<SettlementWorld> {
+  const h = await Harness.create(db);
+  const sharers = await Promise.all(Array.from({ length: 3 }, () => h.employee(balanceFen)));
+  const patients = await Promise.all(Array.from({ length: 4 }, () => h.person({ birthDate: '1990-05-05' })));
+  for (const sharer of sharers) {
+    const user = await h.user(sharer);
+    for (const patient of patients) await h.bind(user, patient, 'child');
+  }
+  const { key } = await h.institution();
+  const server = await buildGateway(h.app, await loadCloudFunctions(), '/nonexistent-h5', '/nonexistent-staff');
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  return { h, patients, key, server, base: `http://127.0.0.1:${(server.server.address() as AddressInfo).port}` };
 }

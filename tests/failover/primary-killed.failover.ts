@@ -1,7 +1,6 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -10,11 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
 import { openPg } from '../../server/db/pg';
 import type { Db, Queryable } from '../../server/db/port';
-import { loadCloudFunctions } from '../../server/gateway/functions';
-import { buildGateway } from '../../server/gateway/server';
-import { post } from '../availability/support';
+import { post, settlementWorld } from '../availability/support';
 import { databaseInvariants } from '../reliability/model/invariants';
-import { Harness, type TestPerson } from '../support/harness';
+import type { TestPerson } from '../support/harness';
 
 /**
  * SPEC 2.13, measured: PostgreSQL with a synchronous standby under pg_auto_failover
@@ -71,7 +68,6 @@ describe.skipIf(SKIP !== undefined)('failover of PostgreSQL under settlement loa
   const dir = process.env.FAILOVER_FORMATION ?? mkdtempSync('/tmp/yb-failover-');
   let env: Record<string, string>;
   let db: Db;
-  let h: Harness;
   let server: FastifyInstance;
   let base: string;
   let key: string;
@@ -88,17 +84,7 @@ describe.skipIf(SKIP !== undefined)('failover of PostgreSQL under settlement loa
     }
     env = readEnv(dir);
     db = openPg(env.DATABASE_URL!, 8, { timeouts: loadConfig({ APP_ENV: 'development' }).database });
-    h = await Harness.create(db);
-    const sharers = await Promise.all(Array.from({ length: 3 }, () => h.employee(50_000_000)));
-    patients = await Promise.all(Array.from({ length: 4 }, () => h.person({ birthDate: '1990-05-05' })));
-    for (const sharer of sharers) {
-      const user = await h.user(sharer);
-      for (const patient of patients) await h.bind(user, patient, 'child');
-    }
-    key = (await h.institution()).key;
-    server = await buildGateway(h.app, await loadCloudFunctions(), '/nonexistent-h5', '/nonexistent-staff');
-    await server.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+    ({ patients, key, server, base } = await settlementWorld(db, 50_000_000));
   }, 400_000);
 
   afterAll(async () => {
