@@ -35,6 +35,15 @@ import type { RefundData, SettleData } from '../../backbone/fixtures';
  * before it locks the accounts; so the runner allows at most one structural change per group
  * and batch, and a settlement of that group must match the structure either before or after
  * that change.
+ *
+ * Quotas (SPEC 2.11) are money, not structure: held amounts and what is left of each quota
+ * change under the sharer's account lock, and every change is a ledger entry (quota_hold,
+ * quota_release, a mulaid_pay or refund with held_delta), so they are replayed in commit order
+ * like balances. Only a binding's FIRST quota changes who may pay (the regions stop mattering):
+ * it counts as the group's structural change of the batch. Raising or lowering a quota races
+ * settlements, refunds and top-ups of the same sharer, but no structural change of its group.
+ * A setQuota refused (below what the quota paid, above the free balance) writes nothing, so, like
+ * a refused correction, it must have been refusable at some point of the batch's commit order.
  */
 const KINDS: readonly SettleKind[] = ['outpatient', 'inpatient', 'pharmacy'];
 
