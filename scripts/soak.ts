@@ -1,7 +1,7 @@
 /**
  * `npm run soak`: the model test of tests/reliability/model.pg.test.ts at length — at least
  * 100,000 operations in concurrent batches against PostgreSQL, every batch checked against
- * the model — then prints the counts and writes them into docs/RELIABILITY.md.
+ * the model, quota operations (SPEC 2.11) included — then prints the counts and writes them into docs/RELIABILITY.md.
  *
  * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; a database of
  * its own is created and dropped), SOAK_SEED (default random, printed), SOAK_OPS (100000),

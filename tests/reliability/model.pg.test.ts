@@ -10,7 +10,8 @@ import { DEFAULT_WORLD } from './model/world';
 /**
  * SPEC 2.2 under concurrency, as a randomized model test: seeded sequences of batches of
  * settlements, refunds, duplicate deliveries, unbinding, rebinding, policy changes, registry
- * status changes and top-ups, each batch fired at once (Promise.all) through the real cloud
+ * status changes, quota changes (SPEC 2.11: held, raised, lowered, refused, paid from, refunded
+ * into, released by unbinding) and top-ups, each batch fired at once (Promise.all) through the real cloud
  * functions on PostgreSQL, then compared with the in-memory model (tests/reliability/model/).
  *
  * Reproduce a run: MODEL_SEED=<seed> (and MODEL_PATH=<path> for the failing run of several).
@@ -29,7 +30,7 @@ if (!pgAvailable) {
 
 describe('the mutual-aid ledger against its model, under concurrent batches on postgres', () => {
   it.skipIf(!pgAvailable)(
-    'random concurrent settlements, refunds, duplicates, unbinding, rebinding, policy changes and top-ups keep every answer, balance and ledger entry as the model says',
+    'random concurrent settlements, refunds, duplicates, unbinding, rebinding, policy changes, quotas and top-ups keep every answer, balance and ledger entry as the model says',
     async () => {
       console.log(`[model] seed ${SEED}: ${RUNS} runs × ${BATCHES} batches of up to ${BATCH_OPS} operations (reproduce with MODEL_SEED=${SEED})`);
       const total = emptyStats();
@@ -56,8 +57,8 @@ describe('the mutual-aid ledger against its model, under concurrent batches on p
         );
       }
       // The run really exercised what it claims to.
-      for (const kind of ['settle', 'refund', 'settleAgain', 'topUp', 'unbind', 'rebind', 'policy'] as const) expect({ kind, n: total.ops[kind] > 0 }).toEqual({ kind, n: true });
-      for (const outcome of ['settle: paid by mutual aid', 'settle: insufficient balance', 'settle: concurrent duplicates agreed', 'refund: above what is left, refused']) {
+      for (const kind of ['settle', 'refund', 'settleAgain', 'topUp', 'unbind', 'rebind', 'policy', 'setQuota'] as const) expect({ kind, n: total.ops[kind] > 0 }).toEqual({ kind, n: true });
+      for (const outcome of ['settle: paid by mutual aid', 'settle: insufficient balance', 'settle: concurrent duplicates agreed', 'refund: above what is left, refused', 'settle: paid from a quota']) {
         expect({ outcome, seen: (total.outcomes[outcome] ?? 0) > 0 }).toEqual({ outcome, seen: true });
       }
     },

@@ -61,6 +61,7 @@ export interface CommittedSettlement {
   binding_id: string | null;
   sharer_id: string | null;
   mulaid_entry_id: string | null;
+  mulaid_source: 'balance' | 'quota' | null;
 }
 
 export interface CommittedRefund {
@@ -78,8 +79,10 @@ export interface CommittedEntry {
   seq: bigint;
   entry_id: string;
   person_id: string;
-  kind: 'opening' | 'credit' | 'refund' | 'correction' | 'self_pay' | 'mulaid_pay';
+  kind: 'opening' | 'credit' | 'refund' | 'correction' | 'self_pay' | 'mulaid_pay' | 'quota_hold' | 'quota_release';
   delta_fen: bigint;
+  held_delta_fen: bigint;
+  binding_id: string | null;
   balance_after_fen: bigint;
   settlement_id: string | null;
   refund_id: string | null;
@@ -97,7 +100,7 @@ export interface Committed {
 export async function readCommitted(q: Queryable, afterSeq: bigint): Promise<Committed> {
   const settlements = await q.query<CommittedSettlement>(
     `SELECT c.seq, s.settlement_id, s.institution_code, s.serial_no, s.patient_id, s.amount_fen, s.self_pay_fen, s.mulaid_pay_fen,
-            s.cash_pay_fen, s.mulaid_failure, s.binding_id, s.sharer_id, s.mulaid_entry_id
+            s.cash_pay_fen, s.mulaid_failure, s.binding_id, s.sharer_id, s.mulaid_entry_id, s.mulaid_source
      FROM reliability_commit_log c JOIN settlements s ON s.settlement_id = c.row_id
      WHERE c.seq > $1 AND c.kind = 'settlement' ORDER BY c.seq`,
     [afterSeq],
@@ -109,7 +112,7 @@ export async function readCommitted(q: Queryable, afterSeq: bigint): Promise<Com
     [afterSeq],
   );
   const entries = await q.query<CommittedEntry>(
-    `SELECT c.seq, l.entry_id, l.person_id, l.kind, l.delta_fen, l.balance_after_fen, l.settlement_id, l.refund_id
+    `SELECT c.seq, l.entry_id, l.person_id, l.kind, l.delta_fen, l.balance_after_fen, l.settlement_id, l.refund_id, l.held_delta_fen, l.binding_id
      FROM reliability_commit_log c JOIN ledger_entries l ON l.entry_id = c.row_id
      WHERE c.seq > $1 AND c.kind = 'entry' ORDER BY c.seq`,
     [afterSeq],

@@ -26,9 +26,17 @@ export type AbstractOp =
   /** The sharer asks again; the patient (an adult) confirms, declines, or declines as "not my relative". */
   | { kind: 'rebind'; group: number; pick: number; answer: RebindAnswer }
   | { kind: 'policy'; group: number; patch: PolicyPatch }
+  /**
+   * The sharer sets a binding's quota (SPEC 2.11): a first quota (`value` × 1,000 fen), or a new
+   * total raised or lowered by `percent` of the free balance / of what is left, the same again,
+   * below what the quota already paid (INVALID_INPUT) or above the free balance (QUOTA_EXCEEDS_BALANCE).
+   */
+  | { kind: 'setQuota'; group: number; pick: number; change: QuotaChange; percent: number; value: number }
   | { kind: 'status'; group: number; sharer: number; active: boolean };
 
 export type PolicyPatch = { sharingScope: 'region' | 'province' } | { relativeScope: 'close' | 'near' } | { allowPartial: boolean };
+
+export type QuotaChange = 'raise' | 'lower' | 'same' | 'belowPaid' | 'overFree';
 
 export type OpKind = AbstractOp['kind'];
 
@@ -101,6 +109,23 @@ export const opArbitrary: fc.Arbitrary<AbstractOp> = fc.oneof(
     }),
   },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('policy' as const), group: small, patch: policyPatchArb }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('setQuota' as const),
+      group: small,
+      pick: small,
+      change: fc.oneof(
+        { weight: 4, arbitrary: fc.constant('raise' as const) },
+        { weight: 4, arbitrary: fc.constant('lower' as const) },
+        { weight: 1, arbitrary: fc.constant('same' as const) },
+        { weight: 1, arbitrary: fc.constant('belowPaid' as const) },
+        { weight: 1, arbitrary: fc.constant('overFree' as const) },
+      ),
+      percent: fc.integer({ min: 0, max: 100 }),
+      value: fc.integer({ min: 1, max: 30 }),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({

@@ -4,14 +4,16 @@ import type { Envelope } from '../../../server/runtime/envelope';
 import { maskIdNumber } from '../../../src/rules/mask';
 import type { Harness } from '../../support/harness';
 import { readCommitted, type CommittedEntry, type CommittedRefund, type CommittedSettlement } from './commitLog';
-import type { AbstractOp, OpKind, PolicyPatch, RebindAnswer } from './generator';
+import type { AbstractOp, OpKind, PolicyPatch, QuotaChange, RebindAnswer } from './generator';
 import { databaseInvariants } from './invariants';
 import {
   cloneStructure,
   eligibleBindings,
   expectedRefund,
   expectedSettle,
+  freeOf,
   totalBalance,
+  type Money,
   type BindingState,
   type SettleKind,
   type SettlementState,
@@ -33,6 +35,15 @@ import type { RefundData, SettleData } from '../../backbone/fixtures';
  * before it locks the accounts; so the runner allows at most one structural change per group
  * and batch, and a settlement of that group must match the structure either before or after
  * that change.
+ *
+ * Quotas (SPEC 2.11) are money, not structure: held amounts and what is left of each quota
+ * change under the sharer's account lock, and every change is a ledger entry (quota_hold,
+ * quota_release, a mulaid_pay or refund with held_delta), so they are replayed in commit order
+ * like balances. Only a binding's FIRST quota changes who may pay (the regions stop mattering):
+ * it counts as the group's structural change of the batch. Raising or lowering a quota races
+ * settlements, refunds and top-ups of the same sharer, but no structural change of its group.
+ * A setQuota refused (below what the quota paid, above the free balance) writes nothing, so, like
+ * a refused correction, it must have been refusable at some point of the batch's commit order.
  */
 const KINDS: readonly SettleKind[] = ['outpatient', 'inpatient', 'pharmacy'];
 
@@ -55,6 +66,8 @@ type Concrete =
   | { kind: 'unbind'; group: Group; binding: BindingState; by: Member }
   | { kind: 'rebind'; group: Group; sharer: Member; patient: Member; answer: RebindAnswer }
   | { kind: 'policy'; group: Group; patch: PolicyPatch }
+  /** setQuota by the binding's sharer; `first`: the binding had no quota (a structural change: it may then pay across regions). */
+  | { kind: 'setQuota'; group: Group; binding: BindingState; amount: bigint; first: boolean; change: QuotaChange }
   | { kind: 'status'; group: Group; sharer: Member; active: boolean };
 
 interface SettleBody {
@@ -86,7 +99,7 @@ export interface RunStats {
 export function emptyStats(): RunStats {
   return {
     batches: 0,
-    ops: { settle: 0, settleAgain: 0, refund: 0, refundAgain: 0, refundUnknown: 0, topUp: 0, unbind: 0, rebind: 0, policy: 0, status: 0 },
+    ops: { settle: 0, settleAgain: 0, refund: 0, refundAgain: 0, refundUnknown: 0, topUp: 0, unbind: 0, rebind: 0, policy: 0, setQuota: 0, status: 0 },
     skipped: 0,
     deliveries: 0,
     outcomes: {},
@@ -127,6 +140,13 @@ export class ModelRunner {
   /** Each account's balance as its ledger entries say, replayed in commit order. */
   private readonly ledgerBalance = new Map<string, bigint>();
   private readonly ledgerTotals: Totals;
+  /** What each account holds for quotas (SPEC 2.11), and each live quota: its total and what is left. */
+  private readonly held = new Map<string, bigint>();
+  private readonly quotaFen = new Map<string, bigint>();
+  private readonly quotaLeft = new Map<string, bigint>();
+  private readonly money: Money;
+  /** Each account's held amount as its ledger entries say (Σ held_delta). */
+  private readonly ledgerHeld = new Map<string, bigint>();
   private lastSeq = 0n;
   /** Bindings that ended, with nothing more to decide: kept out of the structure (which stays small). */
   /** Bindings that ended (unbound) or never began (declined), with that status: out of the structure, still checked by the sweep. */
@@ -145,6 +165,7 @@ export class ModelRunner {
     this.balances = new Map(world.balances);
     this.totals = { ...world.totals };
     this.ledgerTotals = { opening: 0n, credit: 0n, correction: 0n, self_pay: 0n, mulaid_pay: 0n, refund: 0n };
+    this.money = { balances: this.balances, held: this.held, quotaLeft: this.quotaLeft };
   }
 
   private check(condition: boolean, message: () => string): boolean {
@@ -189,6 +210,10 @@ export class ModelRunner {
   private resolve(ops: AbstractOp[]): Concrete[] {
     const out: Concrete[] = [];
     const structuralGroups = new Set<number>();
+    // Groups where a quota is raised or lowered in this batch (no structural change there), and the bindings concerned.
+    const quotaGroups = new Set<number>();
+    const quotaBindings = new Set<string>();
+    const busy = (g: number) => structuralGroups.has(g) || quotaGroups.has(g);
     const registryPersons = new Set<string>();
     const groups = this.world.groups;
     const groupOf = (n: number): Group => groups[n % groups.length]!;
@@ -270,7 +295,7 @@ export class ModelRunner {
         }
         case 'unbind': {
           const group = groupOf(op.group);
-          if (structuralGroups.has(group.index)) break;
+          if (busy(group.index)) break;
           const active = this.groupBindings(group).filter((b) => b.status === 'active');
           if (active.length === 0) break;
           const binding = active[op.pick % active.length]!;
@@ -280,7 +305,7 @@ export class ModelRunner {
         }
         case 'rebind': {
           const group = groupOf(op.group);
-          if (structuralGroups.has(group.index)) break;
+          if (busy(group.index)) break;
           const live = new Set(this.groupBindings(group).filter((b) => b.status === 'active').map((b) => `${b.sharerId}:${b.patientId}`));
           const free = group.sharers.flatMap((s) => group.patients.filter((p) => !live.has(`${s.personId}:${p.personId}`)).map((p) => ({ s, p })));
           if (free.length === 0) break;
@@ -297,14 +322,51 @@ export class ModelRunner {
         }
         case 'policy': {
           const group = groupOf(op.group);
-          if (structuralGroups.has(group.index)) break;
+          if (busy(group.index)) break;
           concrete = { kind: 'policy', group, patch: op.patch };
+          break;
+        }
+        case 'setQuota': {
+          const group = groupOf(op.group);
+          if (structuralGroups.has(group.index)) break;
+          const active = this.groupBindings(group).filter((b) => b.status === 'active' && !quotaBindings.has(b.bindingId));
+          if (active.length === 0) break;
+          // Mostly bindings that already have a quota (raised, lowered, paying); one in four gets a first quota.
+          const withQuota = active.filter((b) => this.quotaLeft.has(b.bindingId));
+          const pool = withQuota.length > 0 && op.pick % 4 !== 0 ? withQuota : active;
+          const binding = pool[Math.floor(op.pick / 4) % pool.length]!;
+          const free = freeOf(this.money, binding.sharerId);
+          const left = this.quotaLeft.get(binding.bindingId);
+          if (left === undefined) {
+            // A first quota changes who may pay (the regions no longer matter): one such change per group and batch.
+            if (quotaGroups.has(group.index)) break;
+            const amount = op.change === 'overFree' ? free + 1n + BigInt(op.value) : BigInt(op.value * 1_000);
+            concrete = { kind: 'setQuota', group, binding, amount, first: true, change: op.change };
+            structuralGroups.add(group.index);
+          } else {
+            const quota = this.quotaFen.get(binding.bindingId)!;
+            const spent = quota - left;
+            const pct = (x: bigint) => (x * BigInt(op.percent)) / 100n;
+            const amount =
+              op.change === 'raise'
+                ? quota + pct(free > 0n ? free : 0n)
+                : op.change === 'lower'
+                  ? spent + pct(left)
+                  : op.change === 'belowPaid' && spent > 0n
+                    ? spent - 1n
+                    : op.change === 'overFree'
+                      ? quota + (free > 0n ? free : 0n) + 1n + BigInt(op.value)
+                      : quota;
+            concrete = { kind: 'setQuota', group, binding, amount, first: false, change: op.change };
+            quotaGroups.add(group.index);
+          }
+          quotaBindings.add(binding.bindingId);
           break;
         }
         case 'status': {
           const group = groupOf(op.group);
           const sharer = group.sharers[op.sharer % group.sharers.length]!;
-          if (structuralGroups.has(group.index) || registryPersons.has(sharer.personId)) break;
+          if (busy(group.index) || registryPersons.has(sharer.personId)) break;
           registryPersons.add(sharer.personId);
           concrete = { kind: 'status', group, sharer, active: op.active };
           break;
@@ -387,6 +449,11 @@ export class ModelRunner {
             if (op.answer === 'confirm') return h.call('confirmBinding', { bindingId }, op.patient.user.token);
             return h.call('declineBinding', { bindingId, notMyRelative: op.answer === 'notMine' }, op.patient.user.token);
           },
+        ];
+      case 'setQuota':
+        return [
+          () =>
+            h.call('setQuota', { bindingId: op.binding.bindingId, amountFen: Number(op.amount) }, this.world.persons.get(op.binding.sharerId)!.user.token),
         ];
       case 'policy':
         return [() => h.call('setPolicy', { scope: op.group.province, ...op.patch }, h.adminKey)];
@@ -495,6 +562,24 @@ export class ModelRunner {
           if (this.check(envelope.ok, () => `status of ${op.sharer.name}: ${JSON.stringify(envelope)}`)) after.sharerActive.set(op.sharer.personId, op.active);
           break;
         }
+        case 'setQuota': {
+          if (envelope.ok) {
+            this.check(
+              envelope.data.binding?.quotaFen === Number(op.amount),
+              () => `setQuota ${op.binding.bindingId} to ${op.amount}: ${JSON.stringify(envelope)}`,
+            );
+            if (op.first) {
+              changedGroups.add(op.group.index);
+              after.bindings.get(op.binding.bindingId)!.hasQuota = true;
+            }
+          } else {
+            this.check(
+              (envelope.error.code === 'INVALID_INPUT' || envelope.error.code === 'QUOTA_EXCEEDS_BALANCE') && envelope.error.field === 'amountFen',
+              () => `setQuota ${op.binding.bindingId} to ${op.amount}: ${JSON.stringify(envelope)}`,
+            );
+          }
+          break;
+        }
         case 'topUp':
           this.check(
             envelope.ok || (op.credit === 'correction' && envelope.error.code === 'INVALID_INPUT' && envelope.error.field === 'amountFen'),
@@ -513,7 +598,15 @@ export class ModelRunner {
     const settleOps = new Map<string, Extract<Concrete, { kind: 'settle' }>>();
     const refundOps = new Map<string, Extract<Concrete, { kind: 'refund' }>>();
     const topUps = new Map<string, Extract<Concrete, { kind: 'topUp' }>>();
-    ops.forEach((op) => {
+    /** By binding: the setQuota or the unbind that may hold or release its quota. */
+    const quotaOps = new Map<string, Extract<Concrete, { kind: 'setQuota' | 'unbind' }>>();
+    const unbinding = new Set<string>();
+    ops.forEach((op, i) => {
+      if (op.kind === 'setQuota') quotaOps.set(op.binding.bindingId, op);
+      if (op.kind === 'unbind' && answers[i]![0]?.ok) {
+        quotaOps.set(op.binding.bindingId, op);
+        unbinding.add(op.binding.bindingId);
+      }
       if (op.kind === 'settle') settleOps.set(`${op.institution.code}|${op.body.serialNo}`, op);
       if (op.kind === 'refund') refundOps.set(`${op.settlement.institution}|${op.refundSerialNo}`, op);
       if (op.kind === 'topUp') topUps.set(op.member.personId, op);
@@ -533,6 +626,7 @@ export class ModelRunner {
     const entriesBySettlement = new Map<string, CommittedEntry[]>();
     const entriesByRefund = new Map<string, CommittedEntry[]>();
     const topUpEntries = new Map<string, CommittedEntry>();
+    const quotaEntries = new Map<string, CommittedEntry>();
     const newSettlementIds = new Set(committed.settlements.map((s) => s.settlement_id));
     for (const entry of committed.entries) {
       if (entry.kind === 'self_pay' || entry.kind === 'mulaid_pay') {
@@ -540,6 +634,13 @@ export class ModelRunner {
         entriesBySettlement.set(entry.settlement_id!, [...(entriesBySettlement.get(entry.settlement_id!) ?? []), entry]);
       } else if (entry.kind === 'refund') {
         entriesByRefund.set(entry.refund_id!, [...(entriesByRefund.get(entry.refund_id!) ?? []), entry]);
+      } else if (entry.kind === 'quota_hold' || entry.kind === 'quota_release') {
+        const op = quotaOps.get(entry.binding_id ?? '');
+        this.check(
+          op !== undefined && entry.delta_fen === 0n && !quotaEntries.has(entry.binding_id!) && entry.person_id === op.binding.sharerId,
+          () => `a ${entry.kind} entry of ${entry.held_delta_fen} on binding ${entry.binding_id} without a setQuota or unbind asking for it (or twice)`,
+        );
+        if (entry.binding_id) quotaEntries.set(entry.binding_id, entry);
       } else {
         this.check(topUps.has(entry.person_id) && !topUpEntries.has(entry.person_id), () => `a ${entry.kind} entry on ${entry.person_id} without a creditAccount asking for it`);
         topUpEntries.set(entry.person_id, entry);
@@ -550,7 +651,8 @@ export class ModelRunner {
     type Event =
       | { seq: bigint; kind: 'settle'; row: CommittedSettlement; op: Extract<Concrete, { kind: 'settle' }> }
       | { seq: bigint; kind: 'refund'; row: CommittedRefund; op: Extract<Concrete, { kind: 'refund' }> }
-      | { seq: bigint; kind: 'topUp'; entry: CommittedEntry; op: Extract<Concrete, { kind: 'topUp' }> };
+      | { seq: bigint; kind: 'topUp'; entry: CommittedEntry; op: Extract<Concrete, { kind: 'topUp' }> }
+      | { seq: bigint; kind: 'quota'; entry: CommittedEntry; op: Extract<Concrete, { kind: 'setQuota' | 'unbind' }> };
     const events: Event[] = [];
     for (const [key, row] of settlementRows) {
       const op = settleOps.get(key);
@@ -564,40 +666,72 @@ export class ModelRunner {
       const op = topUps.get(personId);
       if (op) events.push({ seq: entry.seq, kind: 'topUp', entry, op });
     }
+    for (const [bindingId, entry] of quotaEntries) {
+      const op = quotaOps.get(bindingId);
+      if (op) events.push({ seq: entry.seq, kind: 'quota', entry, op });
+    }
     events.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
 
+    // Each account's FREE balance along the batch (corrections and new quotas may take only that).
     const trajectory = new Map<string, bigint[]>();
-    const move = (personId: string, delta: bigint) => {
+    const move = (personId: string, delta: bigint, heldDelta = 0n) => {
+      const freeBefore = freeOf(this.money, personId);
       const next = (this.balances.get(personId) ?? 0n) + delta;
+      const held = (this.held.get(personId) ?? 0n) + heldDelta;
       this.balances.set(personId, next);
-      trajectory.set(personId, [...(trajectory.get(personId) ?? [this.balances.get(personId)! - delta]), next]);
-      this.check(next >= 0n, () => `the model's balance of ${personId} went below zero (${next})`);
+      this.held.set(personId, held);
+      trajectory.set(personId, [...(trajectory.get(personId) ?? [freeBefore]), next - held]);
+      this.check(next >= held && held >= 0n, () => `the model's account ${personId} broke balance ≥ held ≥ 0 (${next}, held ${held})`);
     };
+    const shiftQuota = (bindingId: string, delta: bigint) => {
+      const left = (this.quotaLeft.get(bindingId) ?? 0n) + delta;
+      this.check(left >= 0n, () => `the model's quota of ${bindingId} went below zero (${left})`);
+      this.quotaLeft.set(bindingId, left);
+    };
+    // What each setQuota of the batch faced at every point of the commit order: spent, left, free balance.
+    const setQuotaOps = ops.filter((op): op is Extract<Concrete, { kind: 'setQuota' }> => op.kind === 'setQuota');
+    const quotaPaths = new Map<string, Array<{ spent: bigint; left: bigint; free: bigint }>>();
+    const snapshot = () => {
+      for (const op of setQuotaOps) {
+        const left = this.quotaLeft.get(op.binding.bindingId) ?? 0n;
+        const point = { spent: (this.quotaFen.get(op.binding.bindingId) ?? 0n) - left, left, free: freeOf(this.money, op.binding.sharerId) };
+        quotaPaths.set(op.binding.bindingId, [...(quotaPaths.get(op.binding.bindingId) ?? []), point]);
+      }
+    };
+    snapshot();
+    const released = new Set<string>();
     const structuresFor = (group: number): Structure[] => (changedGroups.has(group) ? [before, after] : [before]);
 
     for (const event of events) {
-      if (event.kind === 'settle') {
+      if (event.kind === 'quota') this.replayQuota(event.entry, event.op, move, released);
+      else if (event.kind === 'settle') {
         const { row, op } = event;
         const amount = BigInt(op.body.amountFen);
-        const candidates = structuresFor(op.group.index).map((s) => expectedSettle(s, this.world.persons, this.balances, op.patient.personId, amount));
+        const candidates = structuresFor(op.group.index).map((s) => expectedSettle(s, this.world.persons, this.money, op.patient.personId, amount));
         const matches = (e: SettleOutcome) =>
           e.selfPay === row.self_pay_fen &&
           e.mulaidPay === row.mulaid_pay_fen &&
           e.cashPay === row.cash_pay_fen &&
           e.failure === row.mulaid_failure &&
           (e.payer?.bindingId ?? null) === row.binding_id &&
+          e.source === row.mulaid_source &&
           (e.payer?.sharerId ?? null) === row.sharer_id;
         const match = candidates.find(matches);
         this.check(match !== undefined, () => {
-          const pool = eligibleBindings(before, this.world.persons, op.patient.personId).map((b) => `${b.sharerId.slice(0, 8)}=${this.balances.get(b.sharerId)}`);
+          const pool = eligibleBindings(before, this.world.persons, op.patient.personId).map(
+            (b) => `${b.sharerId.slice(0, 8)}=${freeOf(this.money, b.sharerId)}${this.quotaLeft.has(b.bindingId) ? `/quota ${this.quotaLeft.get(b.bindingId)}` : ''}`,
+          );
           return (
             `settlement ${row.serial_no} (${fen(amount)} fen for ${op.patient.name}, own ${this.balances.get(op.patient.personId) ?? '-'}): ` +
             `system self=${row.self_pay_fen} mulaid=${row.mulaid_pay_fen} cash=${row.cash_pay_fen} failure=${row.mulaid_failure} sharer=${row.sharer_id}; ` +
-            `model ${candidates.map((c) => `self=${c.selfPay} mulaid=${c.mulaidPay} failure=${c.failure} sharer=${c.payer?.sharerId ?? null}`).join(' or ')}; eligible before: ${pool.join(', ')}`
+            `model ${candidates.map((c) => `self=${c.selfPay} mulaid=${c.mulaidPay} failure=${c.failure} sharer=${c.payer?.sharerId ?? null} source=${c.source}`).join(' or ')}; eligible before: ${pool.join(', ')}`
           );
         });
         if (row.self_pay_fen > 0n) move(op.patient.personId, -row.self_pay_fen);
-        if (row.mulaid_pay_fen > 0n && row.sharer_id) move(row.sharer_id, -row.mulaid_pay_fen);
+        const fromQuota = row.mulaid_source === 'quota';
+        if (row.mulaid_pay_fen > 0n && row.sharer_id) move(row.sharer_id, -row.mulaid_pay_fen, fromQuota ? -row.mulaid_pay_fen : 0n);
+        if (row.mulaid_pay_fen > 0n && fromQuota && row.binding_id) shiftQuota(row.binding_id, -row.mulaid_pay_fen);
+        if (row.mulaid_pay_fen > 0n) this.outcome(fromQuota ? 'settle: paid from a quota' : 'settle: paid from a free balance');
         this.totals.self_pay += row.self_pay_fen;
         this.totals.mulaid_pay += row.mulaid_pay_fen;
         this.outcome(
@@ -621,7 +755,11 @@ export class ModelRunner {
         );
         this.check(
           mulaid.length === (row.mulaid_pay_fen > 0n ? 1 : 0) &&
-            (mulaid[0] === undefined || (mulaid[0].delta_fen === -row.mulaid_pay_fen && mulaid[0].person_id === row.sharer_id && mulaid[0].entry_id === row.mulaid_entry_id)),
+            (mulaid[0] === undefined ||
+              (mulaid[0].delta_fen === -row.mulaid_pay_fen &&
+                mulaid[0].person_id === row.sharer_id &&
+                mulaid[0].entry_id === row.mulaid_entry_id &&
+                mulaid[0].held_delta_fen === (fromQuota ? -row.mulaid_pay_fen : 0n))),
           () => `settlement ${row.serial_no}: mutual-aid debits ${JSON.stringify(mulaid, jsonBig)} for ${row.mulaid_pay_fen}`,
         );
         const state: SettlementState = {
@@ -632,6 +770,8 @@ export class ModelRunner {
           kind: op.body.kind,
           amountFen: op.body.amountFen,
           sharerId: row.sharer_id,
+          bindingId: row.binding_id,
+          fromQuota,
           mulaidLeft: row.mulaid_pay_fen,
           selfLeft: row.self_pay_fen,
           answer: undefined,
@@ -649,7 +789,22 @@ export class ModelRunner {
         );
         settlement.mulaidLeft -= row.to_mulaid_fen;
         settlement.selfLeft -= row.to_self_fen;
-        if (row.to_mulaid_fen > 0n && settlement.sharerId) move(settlement.sharerId, row.to_mulaid_fen);
+        if (row.to_mulaid_fen > 0n && settlement.sharerId) {
+          // Back into the quota while the binding lives (SPEC 2.2 refund, 2.11); to the free balance once it has ended.
+          const credit = (entriesByRefund.get(row.refund_id) ?? []).find((e) => e.person_id === settlement.sharerId);
+          const into = credit !== undefined && credit.held_delta_fen > 0n;
+          const live = settlement.fromQuota && settlement.bindingId !== null && this.quotaLeft.has(settlement.bindingId) && !released.has(settlement.bindingId);
+          const mustInto = live && !unbinding.has(settlement.bindingId!);
+          this.check(
+            credit !== undefined && (into ? live && credit.held_delta_fen === row.to_mulaid_fen : !mustInto && credit.held_delta_fen === 0n),
+            () => `refund ${row.refund_serial_no} of ${row.to_mulaid_fen} to the sharer: held ${credit?.held_delta_fen}, the model says ${mustInto ? 'into the quota' : live ? 'either' : 'to the free balance'}`,
+          );
+          move(settlement.sharerId, row.to_mulaid_fen, into ? row.to_mulaid_fen : 0n);
+          if (into) {
+            shiftQuota(settlement.bindingId!, row.to_mulaid_fen);
+            this.outcome('refund: back into a quota');
+          }
+        }
         if (row.to_self_fen > 0n) move(settlement.patientId, row.to_self_fen);
         this.totals.refund += row.amount_fen;
         const credits = entriesByRefund.get(row.refund_id) ?? [];
@@ -675,11 +830,32 @@ export class ModelRunner {
         else this.totals.correction -= entry.delta_fen;
         this.outcome(entry.delta_fen > 0n ? 'top-up: credit' : 'top-up: correction');
       }
+      snapshot();
     }
+    // A setQuota that wrote nothing: the same amount again, or refused at some point of the batch.
+    ops.forEach((op, i) => {
+      const envelope = answers[i]![0];
+      if (op.kind !== 'setQuota' || !envelope || quotaEntries.has(op.binding.bindingId)) return;
+      const path = quotaPaths.get(op.binding.bindingId) ?? [];
+      const quota = this.quotaFen.get(op.binding.bindingId);
+      if (envelope.ok) {
+        this.check(quota === op.amount, () => `setQuota ${op.binding.bindingId} to ${op.amount} answered ok but held nothing (quota ${quota})`);
+        this.outcome('setQuota: same amount, nothing written');
+      } else if (envelope.error.code === 'INVALID_INPUT') {
+        this.check(path.some((p) => op.amount < p.spent), () => `setQuota ${op.binding.bindingId} to ${op.amount} refused below what was paid, but paid ${path.map((p) => p.spent).join(' → ')}`);
+        this.outcome('setQuota: below what the quota paid, refused');
+      } else {
+        this.check(
+          path.some((p) => op.amount >= p.spent && op.amount - p.spent - p.left > p.free),
+          () => `setQuota ${op.binding.bindingId} to ${op.amount} refused above the free balance, but along the batch ${path.map((p) => `spent ${p.spent} left ${p.left} free ${p.free}`).join(' → ')}`,
+        );
+        this.outcome('setQuota: above the free balance, refused');
+      }
+    });
     // A credit that wrote nothing was a correction refused when the balance was below it.
     for (const op of topUps.values()) {
       if (topUpEntries.has(op.member.personId)) continue;
-      const path = trajectory.get(op.member.personId) ?? [this.balances.get(op.member.personId) ?? 0n];
+      const path = trajectory.get(op.member.personId) ?? [freeOf(this.money, op.member.personId)];
       this.check(
         op.credit === 'correction' && path.some((balance) => balance < BigInt(op.amount)),
         () => `${op.credit} of ${op.amount} for ${op.member.name} wrote no entry, but the balance was never below it (${path.join(' → ')})`,
@@ -694,6 +870,14 @@ export class ModelRunner {
     // Answers.
     ops.forEach((op, i) => this.checkAnswers(op, answers[i]!, settlementRows, refundRows));
 
+    // Every end releases what is left of the quota: an ended binding holds nothing and leaves the model's quotas.
+    for (const [id, b] of after.bindings) {
+      if (b.status === 'active' || !this.quotaLeft.has(id)) continue;
+      this.check(this.quotaLeft.get(id) === 0n, () => `binding ${id} ended still holding ${this.quotaLeft.get(id)} of its quota`);
+      this.quotaLeft.delete(id);
+      this.quotaFen.delete(id);
+    }
+
     // Balances: model = database = ledger, and money adds up.
     await this.compareBalances();
     for (const [id, b] of after.bindings) {
@@ -702,6 +886,44 @@ export class ModelRunner {
       after.bindings.delete(id);
     }
     this.structure = after;
+  }
+
+  /**
+   * A quota_hold or quota_release in commit order: a setQuota (left = amount − what the quota
+   * already paid, held by the difference, never above the free balance) or an unbind releasing
+   * what is left.
+   */
+  private replayQuota(
+    entry: CommittedEntry,
+    op: Extract<Concrete, { kind: 'setQuota' | 'unbind' }>,
+    move: (personId: string, delta: bigint, heldDelta?: bigint) => void,
+    released: Set<string>,
+  ): void {
+    const id = op.binding.bindingId;
+    const left = this.quotaLeft.get(id) ?? 0n;
+    if (op.kind === 'unbind') {
+      this.check(
+        entry.kind === 'quota_release' && entry.held_delta_fen === -left && left > 0n,
+        () => `unbind of ${id}: ${entry.kind} of ${entry.held_delta_fen}, the model has ${left} left`,
+      );
+      move(op.binding.sharerId, 0n, entry.held_delta_fen);
+      this.quotaLeft.set(id, 0n);
+      released.add(id);
+      this.outcome('unbind: released a quota');
+      return;
+    }
+    const spent = (this.quotaFen.get(id) ?? 0n) - left;
+    const next = op.amount - spent;
+    const delta = next - left;
+    const free = freeOf(this.money, op.binding.sharerId);
+    this.check(
+      next >= 0n && delta !== 0n && entry.held_delta_fen === delta && entry.kind === (delta > 0n ? 'quota_hold' : 'quota_release') && delta <= free,
+      () => `setQuota ${id} to ${op.amount}: ${entry.kind} of ${entry.held_delta_fen}; the model has spent ${spent}, left ${left}, free ${free}`,
+    );
+    move(op.binding.sharerId, 0n, entry.held_delta_fen);
+    this.quotaFen.set(id, op.amount);
+    this.quotaLeft.set(id, left + entry.held_delta_fen);
+    this.outcome(op.first ? 'setQuota: first quota held' : delta > 0n ? 'setQuota: raised' : 'setQuota: lowered');
   }
 
   private expectedBind(s: Structure, sharer: Member, patient: Member, group: Group): 'ok' | string {
@@ -739,6 +961,7 @@ export class ModelRunner {
             data.cashPay === Number(row!.cash_pay_fen) &&
             data.acctPay + data.cashPay === op.body.amountFen &&
             data.mulaidFailure === row!.mulaid_failure &&
+            ((data as { mulaidSource?: string | null }).mulaidSource ?? null) === row!.mulaid_source &&
             (payer ? data.sharer?.idNumberMasked === maskIdNumber(payer.idNumber) : data.sharer === undefined),
           () => `settle ${op.body.serialNo}: answer ${JSON.stringify(data)} vs committed ${JSON.stringify(row, jsonBig)}`,
         );
@@ -812,15 +1035,20 @@ export class ModelRunner {
   ): void {
     for (const entry of entries) {
       const previous = this.ledgerBalance.get(entry.person_id) ?? 0n;
+      const heldBefore = this.ledgerHeld.get(entry.person_id) ?? 0n;
+      const heldAfter = heldBefore + (entry.held_delta_fen ?? 0n);
       this.check(
-        previous + entry.delta_fen === entry.balance_after_fen && entry.balance_after_fen >= 0n,
-        () => `entry ${entry.entry_id} (${entry.kind} ${entry.delta_fen}) on ${entry.person_id}: after ${entry.balance_after_fen}, previous ${previous}`,
+        previous + entry.delta_fen === entry.balance_after_fen && entry.balance_after_fen >= heldAfter && heldAfter >= 0n,
+        () => `entry ${entry.entry_id} (${entry.kind} ${entry.delta_fen}, held ${entry.held_delta_fen}) on ${entry.person_id}: after ${entry.balance_after_fen}, previous ${previous}, held ${heldAfter}`,
       );
-      if (entry.kind === 'mulaid_pay' && before && after) {
+      // The largest-amount rule between free balances (a quota's rest is checked by the model's own replay).
+      const quotaInvolved = (patientId: string) =>
+        [before, after].some((s) => s !== undefined && [...s.bindings.values()].some((b) => b.patientId === patientId && (b.hasQuota || this.quotaLeft.has(b.bindingId))));
+      if (entry.kind === 'mulaid_pay' && before && after && (entry.held_delta_fen ?? 0n) === 0n) {
         const settlement = settlements.get(entry.settlement_id ?? '');
         const patient = settlement ? this.world.persons.get(settlement.patient_id) : undefined;
-        if (settlement && patient) {
-          const payerBefore = entry.balance_after_fen - entry.delta_fen;
+        if (settlement && patient && !quotaInvolved(patient.personId)) {
+          const payerBefore = entry.balance_after_fen - entry.delta_fen - heldBefore;
           const structures = changedGroups.has(patient.group) ? [before, after] : [before];
           const eligibleEverywhere = eligibleBindings(structures[0]!, this.world.persons, patient.personId).filter((b) =>
             structures.every((s) => eligibleBindings(s, this.world.persons, patient.personId).some((x) => x.bindingId === b.bindingId)),
@@ -832,7 +1060,7 @@ export class ModelRunner {
           );
           for (const other of eligibleEverywhere) {
             if (!payerBinding || other.sharerId === entry.person_id) continue;
-            const theirs = this.ledgerBalance.get(other.sharerId) ?? 0n;
+            const theirs = (this.ledgerBalance.get(other.sharerId) ?? 0n) - (this.ledgerHeld.get(other.sharerId) ?? 0n);
             const earlier = other.createdAt < payerBinding.createdAt || (other.createdAt === payerBinding.createdAt && other.bindingId < payerBinding.bindingId);
             this.check(
               theirs < payerBefore || (theirs === payerBefore && !earlier),
@@ -842,18 +1070,41 @@ export class ModelRunner {
         }
       }
       this.ledgerBalance.set(entry.person_id, entry.balance_after_fen);
+      this.ledgerHeld.set(entry.person_id, heldAfter);
       const size = entry.delta_fen < 0n ? -entry.delta_fen : entry.delta_fen;
-      this.ledgerTotals[entry.kind] += size;
+      if (entry.kind !== 'quota_hold' && entry.kind !== 'quota_release') this.ledgerTotals[entry.kind] += size;
     }
   }
 
   private async compareBalances(): Promise<void> {
-    const rows = await this.h.app.db.query<{ person_id: string; balance_fen: bigint }>('SELECT person_id, balance_fen FROM accounts');
-    const actual = new Map(rows.map((r) => [r.person_id, r.balance_fen]));
+    const rows = await this.h.app.db.query<{ person_id: string; balance_fen: bigint; held_fen: bigint }>('SELECT person_id, balance_fen, held_fen FROM accounts');
+    const actual = new Map(rows.map((r) => [r.person_id, r]));
+    // Σ what is left of each sharer's live quotas.
+    const quotas = new Map<string, bigint>();
+    for (const [id, left] of this.quotaLeft) {
+      const b = this.structure.bindings.get(id);
+      if (b) quotas.set(b.sharerId, (quotas.get(b.sharerId) ?? 0n) + left);
+    }
     for (const [personId, expected] of this.balances) {
       const inDb = actual.get(personId);
       const inLedger = this.ledgerBalance.get(personId) ?? 0n;
-      this.check(inDb === expected && inLedger === expected && expected >= 0n, () => `balance of ${personId}: database ${inDb}, ledger ${inLedger}, model ${expected}`);
+      this.check(inDb?.balance_fen === expected && inLedger === expected && expected >= 0n, () => `balance of ${personId}: database ${inDb?.balance_fen}, ledger ${inLedger}, model ${expected}`);
+      // SPEC 2.11: balance = free + Σ quotas, free ≥ 0 — in the model, the database and the ledger.
+      const held = this.held.get(personId) ?? 0n;
+      const ledgerHeld = this.ledgerHeld.get(personId) ?? 0n;
+      this.check(
+        inDb?.held_fen === held && ledgerHeld === held && held === (quotas.get(personId) ?? 0n) && expected - held >= 0n && held >= 0n,
+        () => `held by ${personId}: database ${inDb?.held_fen}, ledger ${ledgerHeld}, model ${held}, Σ live quotas ${quotas.get(personId) ?? 0n}, balance ${expected}`,
+      );
+    }
+    const quotaRows = await this.h.app.db.query<{ binding_id: string; quota_fen: bigint; quota_left_fen: bigint }>(
+      "SELECT binding_id, quota_fen, quota_left_fen FROM bindings WHERE quota_fen IS NOT NULL AND status IN ('active', 'pending')",
+    );
+    const inDbQuotas = new Map(quotaRows.map((r) => [r.binding_id, r]));
+    this.check(inDbQuotas.size === this.quotaLeft.size, () => `${inDbQuotas.size} live quotas in the database, ${this.quotaLeft.size} in the model`);
+    for (const [id, left] of this.quotaLeft) {
+      const row = inDbQuotas.get(id);
+      this.check(row?.quota_left_fen === left && row.quota_fen === this.quotaFen.get(id), () => `quota of ${id}: database ${row?.quota_fen}/${row?.quota_left_fen} left, model ${this.quotaFen.get(id)}/${left}`);
     }
     const sum = [...this.balances.values()].reduce((a, b) => a + b, 0n);
     this.check(sum === totalBalance(this.totals), () => `the model's balances add up to ${sum}, its movements to ${totalBalance(this.totals)}`);

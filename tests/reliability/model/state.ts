@@ -24,6 +24,8 @@ export interface BindingState {
   status: 'active' | 'unbound' | 'declined';
   /** Milliseconds; ties between equal balances go to the earliest binding. */
   createdAt: number;
+  /** Has a quota (SPEC 2.11): pays from it only, whatever the regions. Once set, kept until the binding ends. */
+  hasQuota?: boolean;
 }
 
 /** What can change which sharers are eligible: bindings, sharer status, region policy. */
@@ -70,6 +72,8 @@ export function eligibleBindings(s: Structure, persons: ReadonlyMap<string, Pers
     if (!sharer) return false;
     const policy = policyOf(s, sharer.region);
     if (policy.relativeScope === 'close' && !CLOSE.includes(b.relationship)) return false;
+    // A binding with a quota pays whatever the regions (SPEC 2.2 step 3, 2.11).
+    if (b.hasQuota) return true;
     if (policy.sharingScope === 'region' && sharer.region !== patient.region) return false;
     return sharer.region.slice(0, 2) === patient.region.slice(0, 2);
   });
@@ -82,41 +86,69 @@ export interface SettleOutcome {
   failure: null | 'NO_SHARER' | 'INSUFFICIENT_BALANCE';
   /** The binding that paid, when mutual aid paid anything. */
   payer: BindingState | null;
+  /** Where mutual aid came from (null without mutual aid). */
+  source: null | 'balance' | 'quota';
 }
 
-/** Is `a` preferred to `b`: larger balance, then the earlier binding. */
-function better(a: BindingState, b: BindingState, balances: ReadonlyMap<string, bigint>): boolean {
-  const x = balances.get(a.sharerId) ?? 0n;
-  const y = balances.get(b.sharerId) ?? 0n;
+/**
+ * The money side of the model (SPEC 2.11): each account's balance, what it holds for quotas,
+ * and what is left of each live quota (by binding; present iff the binding has a quota).
+ */
+export interface Money {
+  balances: ReadonlyMap<string, bigint>;
+  held: ReadonlyMap<string, bigint>;
+  quotaLeft: ReadonlyMap<string, bigint>;
+}
+
+/** The free balance: balance less every quota held. */
+export function freeOf(m: Money, personId: string): bigint {
+  return (m.balances.get(personId) ?? 0n) - (m.held.get(personId) ?? 0n);
+}
+
+/** What a binding offers (SPEC 2.2 step 3): what is left of its quota, else its sharer's free balance. */
+export function offerOf(m: Money, b: BindingState): bigint {
+  return m.quotaLeft.get(b.bindingId) ?? freeOf(m, b.sharerId);
+}
+
+/** Is `a` preferred to `b`: larger amount available, then the earlier binding. */
+function better(a: BindingState, b: BindingState, m: Money): boolean {
+  const x = offerOf(m, a);
+  const y = offerOf(m, b);
   if (x !== y) return x > y;
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt;
   return a.bindingId < b.bindingId;
 }
 
-/** SPEC 2.2 items 2–4: what the settlement must do given the balances and the structure. */
+/**
+ * SPEC 2.2 items 2–4: what the settlement must do given the money and the structure. The
+ * structure decides who is eligible (read before the lock); the money, under the lock, what
+ * each offers: so a binding given its first quota meanwhile offers its quota.
+ */
 export function expectedSettle(
   s: Structure,
   persons: ReadonlyMap<string, PersonInfo>,
-  balances: ReadonlyMap<string, bigint>,
+  m: Money,
   patientId: string,
   amount: bigint,
 ): SettleOutcome {
   const patient = persons.get(patientId);
-  const own = patient?.hasAccount ? (balances.get(patientId) ?? 0n) : 0n;
+  const own = patient?.hasAccount ? freeOf(m, patientId) : 0n;
   const selfPay = own < amount ? own : amount;
   const remainder = amount - selfPay;
-  if (remainder === 0n) return { selfPay, mulaidPay: 0n, cashPay: 0n, failure: null, payer: null };
+  const none = { mulaidPay: 0n, payer: null, source: null } as const;
+  if (remainder === 0n) return { selfPay, cashPay: 0n, failure: null, ...none };
   const candidates = eligibleBindings(s, persons, patientId);
-  if (candidates.length === 0) return { selfPay, mulaidPay: 0n, cashPay: remainder, failure: 'NO_SHARER', payer: null };
+  if (candidates.length === 0) return { selfPay, cashPay: remainder, failure: 'NO_SHARER', ...none };
   let best = candidates[0]!;
-  for (const c of candidates.slice(1)) if (better(c, best, balances)) best = c;
-  const available = balances.get(best.sharerId) ?? 0n;
-  if (available >= remainder) return { selfPay, mulaidPay: remainder, cashPay: 0n, failure: null, payer: best };
+  for (const c of candidates.slice(1)) if (better(c, best, m)) best = c;
+  const available = offerOf(m, best);
+  const source = m.quotaLeft.has(best.bindingId) ? 'quota' : 'balance';
+  if (available >= remainder) return { selfPay, mulaidPay: remainder, cashPay: 0n, failure: null, payer: best, source };
   const sharer = persons.get(best.sharerId)!;
   if (available > 0n && policyOf(s, sharer.region).allowPartial) {
-    return { selfPay, mulaidPay: available, cashPay: remainder - available, failure: null, payer: best };
+    return { selfPay, mulaidPay: available, cashPay: remainder - available, failure: null, payer: best, source };
   }
-  return { selfPay, mulaidPay: 0n, cashPay: remainder, failure: 'INSUFFICIENT_BALANCE', payer: null };
+  return { selfPay, cashPay: remainder, failure: 'INSUFFICIENT_BALANCE', ...none };
 }
 
 /** What a settled bill still allows to be refunded (SPEC 2.2 refund). */
@@ -128,6 +160,9 @@ export interface SettlementState {
   kind: SettleKind;
   amountFen: number;
   sharerId: string | null;
+  /** The binding that paid and whether from its quota (refunds go back into it while it lives). */
+  bindingId: string | null;
+  fromQuota: boolean;
   mulaidLeft: bigint;
   selfLeft: bigint;
   /** The first answer, as JSON, that every later delivery must repeat. */
