@@ -29,6 +29,9 @@ export function spawnGateway(env: Record<string, string>): { child: ChildProcess
       APP_ENV: 'development',
       PORT: '0',
       SKIP_H5_BUILD: '1',
+      // Neither app is needed here; on a fresh checkout several gateways (and kills at start-up)
+      // would otherwise build the staff console into one folder at once.
+      SKIP_STAFF_BUILD: '1',
       DEMO_DATA: '0',
       SMS_COOLDOWN_SECONDS: '0',
       SMS_PER_PHONE_PER_DAY: '1000',
