@@ -27,7 +27,8 @@ const SEED = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : Math.floo
 const KILLS = Number(process.env.CRASH_KILLS ?? 3);
 const WORKERS = 12;
 /** Per test: start-up, set-up, and about 10 s for each kill-and-restart on a slow, busy machine. */
-const TIMEOUT = 90_000 + KILLS * 15_000;
+// Generous: a loaded CI machine starts a PGlite gateway (WASM, migrations) slowly; nothing here is timed.
+const TIMEOUT = 300_000 + KILLS * 150_000;
 const ADMIN_KEY = 'crash-test-admin-key-0123456789abcdef';
 const REGION = '110100';
 

@@ -61,7 +61,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Starts the gateway and waits for `listening on http://127.0.0.1:<port>` (or its death). */
-export async function startGateway(env: Record<string, string>, timeoutMs = 60_000): Promise<GatewayProcess> {
+export async function startGateway(env: Record<string, string>, timeoutMs = 150_000): Promise<GatewayProcess> {
   const { child, output } = spawnGateway(env);
   const base = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
