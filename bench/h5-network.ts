@@ -149,8 +149,10 @@ export async function benchH5Network(): Promise<Record<string, number>> {
       await page.locator(root).waitFor({ state: 'visible', timeout: 60_000 });
       taps.push(Date.now() - started);
       log(`h5: tap ${tap} -> ${root} shown after ${taps.at(-1)} ms`);
-      await page.goBack();
-      await page.locator('.page.home').waitFor({ state: 'visible', timeout: 60_000 });
+      // Back to home by its address, not history: a page that replaced itself (redirectTo) would
+      // leave history one step off, and home hidden behind it.
+      await page.goto(`${base}/#/pages/home/index`, { waitUntil: 'commit' });
+      await page.locator('.page.home .home-entry--records').waitFor({ state: 'visible', timeout: 60_000 });
     }
     await context.close();
 

@@ -10,6 +10,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCloudFunctions } from '../../server/gateway/functions';
 import { BODY_LIMIT_BYTES, buildGateway } from '../../server/gateway/server';
+import { DOCUMENT_ONLY_HEADERS } from '../../server/gateway/static';
 import { precompress } from '../../config/h5-delivery';
 import type { TestUser } from '../support/harness';
 import { CJK, useHarness } from './fixtures';
@@ -262,8 +263,20 @@ describe('gateway delivery: headers, compression, caching', () => {
     expect(response.headers['referrer-policy']).toBe('no-referrer');
   }
 
-  it.each(['/', '/pages/records/index', '/staff/', '/js/app.0123abcd.js', '/nowhere.png'])('GET %s carries the security headers', async (url) => {
+  it.each(['/', '/pages/records/index', '/staff/', '/nowhere.png'])('GET %s carries the security headers', async (url) => {
     expectSecurityHeaders(await server.inject({ method: 'GET', url }));
+  });
+
+  it.each(['/js/app.0123abcd.js', '/staff/app-ABCDEFGH.js'])('the hashed script %s keeps nosniff but not the headers only a document reads', async (url) => {
+    const response = await server.inject({ method: 'GET', url, headers: { 'accept-encoding': 'br' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['cross-origin-resource-policy']).toBe('same-origin');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    for (const name of DOCUMENT_ONLY_HEADERS) expect(response.headers[name], name).toBeUndefined();
+    // The index page that loads it still has every one of them.
+    const page = await server.inject({ method: 'GET', url: url.startsWith('/staff/') ? '/staff/' : '/' });
+    for (const name of DOCUMENT_ONLY_HEADERS) expect(page.headers[name], name).toBeDefined();
   });
 
   it('API answers carry them too, errors included', async () => {

@@ -1,18 +1,30 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import Taro from '@tarojs/taro';
 import { callFunction, NETWORK_ERROR_MESSAGE } from '@/services/cloud';
 import { ROUTES } from '@/services/routes';
 import { useSession } from '@/stores/session';
 
-const request = Taro.request as unknown as ReturnType<typeof import('vitest').vi.fn>;
-const reLaunch = Taro.reLaunch as unknown as ReturnType<typeof import('vitest').vi.fn>;
-const answer = (data: unknown, statusCode = 200) => request.mockResolvedValueOnce({ statusCode, data, header: {} });
+const request = vi.fn<typeof fetch>();
+const reLaunch = Taro.reLaunch as unknown as ReturnType<typeof vi.fn>;
+const answer = (data: unknown, status = 200) =>
+  request.mockResolvedValueOnce(new Response(typeof data === 'string' ? data : JSON.stringify(data), { status }));
+/** What the wrapper passed to fetch: its address, its options and its headers. */
+const sent = (index = 0) => {
+  const [url, init] = request.mock.calls[index]!;
+  return { url: String(url), init: init!, header: init!.headers as Record<string, string> };
+};
 
 const LOGIN = { token: 'TOKEN', expiresAt: '2099-01-01T00:00:00.000Z', user: { userId: 'u1', verified: true } };
 
 describe('the cloud wrapper (H5 transport)', () => {
   beforeEach(() => {
     useSession.getState().signOut();
+    request.mockReset();
+    vi.stubGlobal('fetch', request);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
   });
 
   it('posts the event to /api/<name> with the session token', async () => {
@@ -20,16 +32,18 @@ describe('the cloud wrapper (H5 transport)', () => {
     answer({ ok: true, data: { userId: 'u1', phone: '13800000001', verified: true } });
     const result = await callFunction('me', {});
     expect(result).toEqual({ ok: true, data: { userId: 'u1', phone: '13800000001', verified: true } });
-    const options = request.mock.calls[0]![0] as { url: string; method: string; data: unknown; header: Record<string, string> };
-    expect(options).toMatchObject({ url: '/api/me', method: 'POST', data: {} });
-    expect(options.header.Authorization).toBe('Bearer TOKEN');
+    const { url, init, header } = sent();
+    expect(url).toBe('/api/me');
+    expect(init).toMatchObject({ method: 'POST', body: '{}' });
+    expect(header['content-type']).toBe('application/json');
+    expect(header.Authorization).toBe('Bearer TOKEN');
   });
 
   it('sends no Authorization header without a session', async () => {
     answer({ ok: true, data: { cooldownSeconds: 60 } });
     await callFunction('sendCode', { phone: '13800000001' });
-    const options = request.mock.calls[0]![0] as { header: Record<string, string> };
-    expect(options.header.Authorization).toBeUndefined();
+    expect(sent().header.Authorization).toBeUndefined();
+    expect(sent().init.body).toBe(JSON.stringify({ phone: '13800000001' }));
   });
 
   it('turns a network failure into an envelope with a Chinese message', async () => {
@@ -41,6 +55,21 @@ describe('the cloud wrapper (H5 transport)', () => {
   it('treats an answer that is not an envelope (a proxy error page) as a network failure', async () => {
     answer('<html>502 Bad Gateway</html>', 502);
     expect(await callFunction('me', {})).toMatchObject({ ok: false, error: { code: 'NETWORK_ERROR' } });
+  });
+
+  it('gives up after 15 s without an answer, as a network failure', async () => {
+    vi.useFakeTimers();
+    request.mockImplementationOnce(
+      (_url, init) =>
+        new Promise<Response>((_resolve, reject) => {
+          init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        }),
+    );
+    const pending = callFunction('me', {});
+    await vi.advanceTimersByTimeAsync(14_999);
+    expect(sent().init.signal!.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await pending).toMatchObject({ ok: false, error: { code: 'NETWORK_ERROR' } });
   });
 
   it('shows INTERNAL in Chinese whatever the server said', async () => {
