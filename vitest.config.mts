@@ -24,7 +24,7 @@ export default defineConfig({
         // Components and pages of the mini-program in jsdom, with Taro's H5 components.
         resolve: {
           alias: [
-            { find: /^@tarojs\/components$/, replacement: '@tarojs/components/lib/react' },
+            { find: /^@tarojs\/components$/, replacement: '@tarojs/components-react' },
             { find: /^@tarojs\/taro$/, replacement: path.join(root, 'tests/ui/taro-mock.ts') },
             { find: /^@\//, replacement: `${path.join(root, 'src')}/` },
           ],

@@ -60,7 +60,7 @@ async function throttled(context: BrowserContext): Promise<{ page: Page; cdp: CD
 async function loginUsable(page: Page): Promise<number> {
   const handle = await page.waitForFunction(
     () => {
-      const input = document.querySelector<HTMLInputElement>('.page.login .login-phone input');
+      const input = document.querySelector<HTMLInputElement>('.page.login input.login-phone');
       return input && input.checkVisibility() && !input.disabled ? performance.now() : false;
     },
     null,
@@ -132,10 +132,10 @@ export async function benchH5Network(): Promise<Record<string, number>> {
     const { page } = await throttled(context);
     await page.goto(`${base}/`, { waitUntil: 'commit' });
     await loginUsable(page);
-    await page.locator('.page.login .login-phone input').fill(DEMO_PHONE);
+    await page.locator('.page.login input.login-phone').fill(DEMO_PHONE);
     await page.locator('.page.login .login-send').click();
     await page.waitForFunction(
-      () => Array.from(document.querySelectorAll<HTMLInputElement>('.login-code input')).some((input) => input.checkVisibility() && /^\d{6}$/.test(input.value)),
+      () => Array.from(document.querySelectorAll<HTMLInputElement>('input.login-code')).some((input) => input.checkVisibility() && /^\d{6}$/.test(input.value)),
       null,
       { timeout: 60_000 },
     );

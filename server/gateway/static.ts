@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { constants as zlib } from 'node:zlib';
 import fastifyCompress from '@fastify/compress';
@@ -61,15 +62,16 @@ export const DOCUMENT_ONLY_HEADERS = [
   'x-xss-protection',
 ];
 
-type RawResponse = { setHeader(name: string, value: string): unknown; removeHeader(name: string): unknown };
+/** What @fastify/static hands `setHeaders`: typed as a header setter, it is the reply's `ServerResponse`. */
+type HeaderSetter = { setHeader(name: string, value: string): unknown };
 
-function setCacheHeaders(response: RawResponse, file: string): void {
+function setCacheHeaders(response: HeaderSetter, file: string): void {
   const cacheControl = cacheControlFor(file);
   response.setHeader('cache-control', cacheControl);
   // The same URL answers brotli, gzip or plain bytes (preCompressed): caches must key on it.
   response.setHeader('vary', 'Accept-Encoding');
   // Only scripts and stylesheets are hashed: never a document (index.html, an SVG) that needs them.
-  if (cacheControl === IMMUTABLE) for (const name of DOCUMENT_ONLY_HEADERS) response.removeHeader(name);
+  if (cacheControl === IMMUTABLE) for (const name of DOCUMENT_ONLY_HEADERS) (response as unknown as Pick<ServerResponse, 'removeHeader'>).removeHeader(name);
 }
 
 /** Headers and compression: registered first, so that they cover every route and the 404s. */

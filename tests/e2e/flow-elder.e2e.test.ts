@@ -60,7 +60,7 @@ async function audit(name: string, mode: 'normal' | 'elder', collect = false): P
     if (t.width + SLACK < TAP_MIN || t.height + SLACK < TAP_MIN) problems.push(`tap target ${t.what} is ${t.width.toFixed(1)}×${t.height.toFixed(1)}`);
   }
   const texts = await phone.texts();
-  const mainControls = targets.filter((t) => /^(taro-button-core|button)\./.test(t.what));
+  const mainControls = targets.filter((t) => /^button\.|\.taro-button-core\b/.test(t.what));
   if (mode === 'elder') {
     expect(await phone.page.locator('.taro_page .large-text').filter({ visible: true }).count()).toBeGreaterThan(0);
     for (const t of texts) {

@@ -1,10 +1,10 @@
 import { act, fireEvent, waitFor } from '@testing-library/react';
 
-/** The inner `<input>` of Taro's `<taro-input-core class="…">`; it appears asynchronously. */
+/** The `<input>` of a Taro Input (on H5 `<input class="taro-input-core …">` itself); waited for. */
 export async function inputOf(container: HTMLElement, className: string): Promise<HTMLInputElement> {
   let found: HTMLInputElement | null = null;
   await waitFor(() => {
-    found = container.querySelector<HTMLInputElement>(`.${className} input`);
+    found = container.querySelector<HTMLInputElement>(`input.${className}, .${className} input`);
     if (!found) throw new Error(`no input in .${className} yet`);
   });
   return found as unknown as HTMLInputElement;
@@ -28,7 +28,7 @@ export async function leave(container: HTMLElement, className: string): Promise<
   });
 }
 
-/** A Taro `<Button className="…">` (taro-button-core) by class. */
+/** A Taro `<Button className="…">` (`<div class="taro-button-core …">` on H5) by class. */
 export function buttonOf(container: HTMLElement, className: string): HTMLElement {
   const button = container.querySelector<HTMLElement>(`.${className}`);
   if (!button) throw new Error(`no .${className}`);

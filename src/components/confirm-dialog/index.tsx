@@ -1,5 +1,6 @@
 import { useEffect, useId, type ReactNode } from 'react';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@/components/button';
 import { focusById } from '@/services/focus';
 import './index.scss';
 

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@/components/button';
 import ConfirmDialog from '@/components/confirm-dialog';
 import type { RequestAnswer, RequestAnswers } from '@/hooks/useRequestAnswers';
 import { RELATIONSHIP_LABELS } from '@/rules/relationship';

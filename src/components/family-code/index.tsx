@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@/components/button';
 import QrCode from '@/components/qr-code';
 import type { FamilyCode as FamilyCodeData } from '@/services/cloud/types';
 import { formatCountdown, secondsUntil } from '@/utils/date';

@@ -1,4 +1,5 @@
 import { ScrollView, View, Text } from '@tarojs/components';
+import { pressable } from '@/components/button/keyboard';
 import './index.scss';
 
 export interface ChipOption {
@@ -17,8 +18,8 @@ export interface FilterChipsProps {
 /** One row of choices that scrolls sideways; the chosen one has `filter-chip--selected`. */
 export default function FilterChips({ options, value, onChange, name }: FilterChipsProps) {
   return (
-    // The row scrolls: it takes the keyboard focus (H5), so the keyboard can scroll it too.
-    <ScrollView scrollX className={`filter-chips filter-chips--${name}`} {...({ tabIndex: 0 } as object)}>
+    // The row scrolls sideways; each chip takes the keyboard focus (H5), which scrolls it into view.
+    <ScrollView scrollX className={`filter-chips filter-chips--${name}`}>
       <View className='filter-chips__row'>
         {options.map((option) => (
           <View
@@ -27,6 +28,7 @@ export default function FilterChips({ options, value, onChange, name }: FilterCh
             role='button'
             aria-pressed={option.value === value}
             onClick={() => onChange(option.value)}
+            {...pressable(() => onChange(option.value))}
           >
             <Text>{option.label}</Text>
           </View>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@/components/button';
 import './index.scss';
 
 export type ListStatus = 'loading' | 'error' | 'ready';

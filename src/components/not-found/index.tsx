@@ -1,4 +1,5 @@
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@/components/button';
 import { ROUTES, restart } from '@/services/routes';
 import './index.scss';
 

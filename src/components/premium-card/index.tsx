@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@/components/button';
 import Taro from '@tarojs/taro';
 import ConfirmDialog from '@/components/confirm-dialog';
 import { formatFen } from '@/rules/money';

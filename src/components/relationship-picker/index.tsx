@@ -1,4 +1,5 @@
 import { View, Text } from '@tarojs/components';
+import { pressable } from '@/components/button/keyboard';
 import FieldError from '@/components/field-error';
 import { RELATIONSHIP_LABELS, type Relationship } from '@/rules/relationship';
 import './index.scss';
@@ -26,6 +27,7 @@ export default function RelationshipPicker({ options, value, onChange, error, no
             role='button'
             aria-pressed={value === option}
             onClick={() => onChange(option)}
+            {...pressable(() => onChange(option))}
           >
             <Text>{RELATIONSHIP_LABELS[option]}</Text>
           </View>

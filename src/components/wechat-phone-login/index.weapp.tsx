@@ -1,4 +1,4 @@
-import { Button } from '@tarojs/components';
+import { Button } from '@/components/button';
 import type { WechatPhoneLoginProps } from './index';
 import './index.scss';
 

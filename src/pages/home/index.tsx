@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@/components/button';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import Amount from '@/components/amount';
 import Banner from '@/components/banner';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@/components/button';
 import { useLoad, useRouter } from '@tarojs/taro';
 import Banner from '@/components/banner';
 import TextField from '@/components/text-field';

@@ -123,24 +123,28 @@ export class Phone {
     return this.page.locator(selector).filter({ visible: true });
   }
 
-  /** Clicks a control once it is enabled (`taro-button-core` has no native disabled state Playwright knows). */
+  /** Clicks a control once it is enabled (a Taro Button is a `<div class="taro-button-core">`: no disabled state Playwright knows). */
   async tap(selector: string, options: { hasText?: string | RegExp } = {}): Promise<void> {
     const target = options.hasText ? this.$(selector).filter({ hasText: options.hasText }) : this.$(selector);
     await target.first().waitFor();
     await this.page.waitForFunction(
-      (el) => el !== null && !el.hasAttribute('disabled') && !el.classList.contains('weui-btn_disabled'),
+      (el) => el !== null && !el.hasAttribute('disabled') && !el.classList.contains('weui-btn_disabled') && !el.classList.contains('taro-btn-disabled'),
       await target.first().elementHandle(),
     );
     await target.first().click();
   }
 
-  /** Types into the inner `<input>` of a Taro input (`.my-field input`). */
+  /** The `<input>` of a Taro Input: the element itself on H5 (`<input class="taro-input-core my-field">`). */
+  input(selector: string): Locator {
+    return this.$(selector).locator('xpath=descendant-or-self::input');
+  }
+
   async type(selector: string, value: string): Promise<void> {
-    await this.$(`${selector} input`).fill(value);
+    await this.input(selector).fill(value);
   }
 
   async inputValue(selector: string): Promise<string> {
-    return this.$(`${selector} input`).inputValue();
+    return this.input(selector).inputValue();
   }
 
   /** The visible text of the page in front. */
@@ -223,7 +227,7 @@ export class Phone {
   async tapTargets(): Promise<Measured[]> {
     return this.page.evaluate(() => {
       const front = Array.from(document.querySelectorAll<HTMLElement>('.taro_page')).find((el) => el.checkVisibility()) ?? document.body;
-      const selector = 'taro-button-core, button, a[href], [role="button"], [role="switch"], [role="link"], [role="checkbox"], .text-button, .demo-phone, taro-checkbox-core, .weui-input';
+      const selector = '.taro-button-core, button, a[href], [role="button"], [role="switch"], [role="link"], [role="checkbox"], .text-button, .demo-phone, .weui-input';
       return Array.from(front.querySelectorAll<HTMLElement>(selector))
         .filter((el) => el.checkVisibility() && !el.closest('[aria-hidden="true"]'))
         .filter((el) => !el.parentElement?.closest(selector))

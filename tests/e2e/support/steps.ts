@@ -12,7 +12,7 @@ export async function logIn(phone: Phone, number: string, options: { ready?: str
   await phone.type('.login-phone', number);
   await phone.tap('.login-send');
   await phone.page.waitForFunction(() =>
-    Array.from(document.querySelectorAll<HTMLInputElement>('.login-code input')).some((input) => input.checkVisibility() && /^\d{6}$/.test(input.value)),
+    Array.from(document.querySelectorAll<HTMLInputElement>('input.login-code')).some((input) => input.checkVisibility() && /^\d{6}$/.test(input.value)),
   );
   await phone.tap('.login-submit');
 }

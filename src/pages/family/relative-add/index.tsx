@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@/components/button';
 import Taro, { useDidShow, useLoad } from '@tarojs/taro';
 import Banner from '@/components/banner';
 import IdNumberField, { idNumberReady } from '@/components/id-number-field';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { View, Text, Button, Picker } from '@tarojs/components';
+import { View, Text, Picker } from '@tarojs/components';
+import { Button } from '@/components/button';
 import Taro, { useLoad } from '@tarojs/taro';
 import Banner from '@/components/banner';
 import { ageOn, isValidDate, shanghaiToday } from '@/rules/age';

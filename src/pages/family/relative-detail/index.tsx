@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@/components/button';
 import Taro, { useLoad, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro';
 import BindingCard from '@/components/binding-card';
 import ConsentRequest from '@/components/consent-request';

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@/components/button';
 import Taro, { useLoad, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import Banner from '@/components/banner';
 import ListState, { ListFooter, type FooterState, type ListStatus } from '@/components/list-state';

@@ -1,4 +1,5 @@
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { Button } from '@/components/button';
 import TitleBar from '@/components/title-bar';
 import { useDisplay } from '@/hooks/useDisplay';
 import { useLogout } from '@/hooks/useLogout';

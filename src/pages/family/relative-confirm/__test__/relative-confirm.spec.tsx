@@ -14,6 +14,21 @@ import { buttonOf, click, isDisabled, settle } from '../../../../../tests/ui/hel
 import RelativeConfirmPage from '../index';
 
 vi.mock('@/services/cloud', () => ({ callFunction: vi.fn() }));
+// Taro's H5 date picker is a scrolling wheel that jsdom cannot scroll: in its place, a field that
+// hands the page what the wheel would (`{ detail: { value: 'YYYY-MM-DD' } }`), with the same
+// bounds. The real wheel is driven in the browser tests.
+vi.mock('@tarojs/components', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@tarojs/components')>();
+  function Picker(props: { start?: string; end?: string; value?: string; onChange?: (event: { detail: { value: string } }) => void; children?: React.ReactNode }) {
+    return (
+      <div className='test-date-picker'>
+        <input type='date' min={props.start} max={props.end} defaultValue={props.value} onChange={(event) => props.onChange?.({ detail: { value: event.target.value } })} />
+        {props.children}
+      </div>
+    );
+  }
+  return { ...actual, Picker };
+});
 
 const FULL_ID = '11010519491231002X';
 
@@ -21,11 +36,11 @@ async function accept(container: HTMLElement) {
   await click(container.querySelector('.undertaking-accept')!);
 }
 
-/** Picks a day in the date picker (taro-picker-core answers a `change` event with the value). */
+/** Picks a day in the date picker. */
 async function pickDay(container: HTMLElement, value: string) {
-  const picker = container.querySelector('taro-picker-core')!;
+  const picker = container.querySelector<HTMLInputElement>('.test-date-picker input')!;
   await act(async () => {
-    fireEvent(picker, new CustomEvent('change', { detail: { value } }));
+    fireEvent.change(picker, { target: { value } });
   });
 }
 
