@@ -31,7 +31,7 @@ import {
 } from '../store/bindings';
 import { changeHeld, lockAccounts } from '../store/ledger';
 import { notify } from '../store/messages';
-import { premiumOfferFor } from '../store/premium';
+import { premiumOffersFor } from '../store/premium';
 import { loadPolicies } from '../store/policies';
 import type { Queryable } from '../db/port';
 import { expireDue, refreshPayability } from './payabilityWatch';
@@ -96,11 +96,17 @@ export async function bindingViews(
     bindingView(row, viewerPersonId, policyOf(row.sharer_pooling_region), today, relativeMayLeave(row, policyOf, today)),
   );
   // The sharer of an active binding with a resident-insured or uninsured relative sees the premium it may pay (SPEC 2.12).
-  for (const [index, row] of rows.entries()) {
+  // All of them in one go: no query per binding.
+  const offered = [...rows.keys()].filter((index) => {
     const view = views[index]!;
-    if (view.viewerRole !== 'sharer' || view.status !== 'active' || row.relative_insurance_type === 'employee') continue;
-    view.premium = await premiumOfferFor(q, row.relative_id, row.relative_pooling_region, today);
-  }
+    return view.viewerRole === 'sharer' && view.status === 'active' && rows[index]!.relative_insurance_type !== 'employee';
+  });
+  const offers = await premiumOffersFor(
+    q,
+    offered.map((index) => ({ relativeId: rows[index]!.relative_id, relativeRegion: rows[index]!.relative_pooling_region })),
+    today,
+  );
+  for (const [at, index] of offered.entries()) views[index]!.premium = offers[at];
   return views;
 }
 
