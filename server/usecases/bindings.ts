@@ -362,29 +362,29 @@ export async function declineBinding(
 }
 
 /**
- * Ends a live binding — EVERY end goes through here (unbind by either side, decline, expiry,
- * automatic ends after a registry change, staff acts): the rest of its quota returns to the
- * sharer's free balance at once and both sides are told (server/store/bindings.ts
- * endBindingRow). Without options: `unbound`, with a `binding_ended` notice to the side(s)
- * that did not act. Call it inside a transaction; it locks the sharer's account first.
+ * Ends a live binding as `options` say (its new status, reason, notice) — EVERY end goes
+ * through here or unbindIfLive (unbind by either side, decline, expiry, automatic ends after a
+ * registry change, staff acts): the rest of its quota returns to the sharer's free balance at
+ * once and both sides are told (server/store/bindings.ts endBindingRow). Returns whether this
+ * call ended it (false: it was no longer live) and the quota it released. Call it inside a
+ * transaction; it locks the sharer's account first.
  */
-export async function endBinding(tx: Queryable, now: Date, binding: EndingBinding, by: EndedBy): Promise<boolean>;
-export async function endBinding(
+export function endBinding(
   tx: Queryable,
   now: Date,
   binding: EndingBinding,
   by: EndedBy,
   options: EndOptions,
-): Promise<{ ended: boolean; releasedFen: bigint }>;
-export async function endBinding(
-  tx: Queryable,
-  now: Date,
-  binding: EndingBinding,
-  by: EndedBy,
-  options?: EndOptions,
-): Promise<boolean | { ended: boolean; releasedFen: bigint }> {
-  const result = await endBindingRow(tx, now, binding, by, options);
-  return options === undefined ? result.ended : result;
+): Promise<{ ended: boolean; releasedFen: bigint }> {
+  return endBindingRow(tx, now, binding, by, options);
+}
+
+/**
+ * Unbinds a live binding (`unbound`, with a `binding_ended` notice to the side(s) that did not
+ * act) as endBinding does; true when this call ended it, false when it was no longer live.
+ */
+export async function unbindIfLive(tx: Queryable, now: Date, binding: EndingBinding, by: EndedBy): Promise<boolean> {
+  return (await endBindingRow(tx, now, binding, by)).ended;
 }
 
 export function quotaExceedsBalance(field: 'quotaFen' | 'amountFen'): never {
@@ -405,7 +405,7 @@ export async function unbindRelative(app: App, caller: UserCaller | Actor, input
   }
   const now = app.clock.now();
   await app.db.transaction(async (tx) => {
-    if (await endBinding(tx, now, binding, by)) {
+    if (await unbindIfLive(tx, now, binding, by)) {
       await audit(tx, now, actor.label, 'unbindRelative', `binding:${binding.binding_id}`, { by });
       await actor.staff?.inAct(tx, now);
     }
