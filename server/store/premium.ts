@@ -1,6 +1,7 @@
 import { provinceOfRegion } from '../../src/rules/region';
 import { premiumOffer, resolvePremiumPolicy, type PolicyOverride, type PremiumPolicy } from '../../src/rules/policy';
 import type { Queryable } from '../db/port';
+import { debitIfCovered } from './ledger';
 
 /**
  * Takes a 代缴 premium (SPEC 2.12) from the sharer's account and writes its ledger entry
@@ -8,7 +9,8 @@ import type { Queryable } from '../db/port';
  * balance after, or null when it cannot be paid (nothing moved). The ONE place a premium leaves
  * an account. Like a mutual-aid payment (SPEC 2.2), a binding with a quota pays from its quota
  * only (what is left of it, `quota_left_fen`, and the held part of the balance shrink together);
- * a binding without one pays from the sharer's free balance (balance less every quota held).
+ * a binding without one pays from the sharer's free balance (balance less every quota held),
+ * by the one free-balance debit (server/store/ledger.ts debitIfCovered).
  */
 export async function debitPremium(
   q: Queryable,
@@ -32,17 +34,8 @@ export async function debitPremium(
     );
     return rows[0]?.balance_after_fen ?? null;
   }
-  const rows = await q.query<{ balance_after_fen: bigint }>(
-    `WITH moved AS (
-       UPDATE accounts SET balance_fen = balance_fen - $2, updated_at = $4
-       WHERE person_id = $1 AND balance_fen - held_fen >= $2
-       RETURNING person_id, balance_fen)
-     INSERT INTO ledger_entries (entry_id, person_id, kind, delta_fen, balance_after_fen, binding_id, created_at)
-     SELECT $3, person_id, 'premium_pay', -$2::bigint, balance_fen, $5, $4 FROM moved
-     RETURNING balance_after_fen`,
-    params,
-  );
-  return rows[0]?.balance_after_fen ?? null;
+  const { personId, amount, bindingId, entryId, at } = entry;
+  return debitIfCovered(q, { personId, amount, kind: 'premium_pay', bindingId, entryId, at });
 }
 
 /** The 代缴 settings in force for a pooling region (its own override over its province's). */
