@@ -62,6 +62,8 @@ export interface DatabaseTimeouts {
   queryMs: number;
   idleInTransactionMs: number;
   keepAliveMs: number;
+  /** A report's statements (the clearing statement: scheduler and staff, never a user's request). */
+  reportMs: number;
   /** The whole start-up's wait for the database before it gives up with a message. */
   startupMs: number;
 }
@@ -229,6 +231,7 @@ export function loadConfig(env: Env = process.env, runtime: Runtime = 'gateway')
       queryMs: integer(env, 'DB_QUERY_TIMEOUT_MS', 4_500, 100, 3_600_000),
       idleInTransactionMs: integer(env, 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 1_000, 3_600_000),
       keepAliveMs: integer(env, 'DB_KEEPALIVE_MS', 10_000, 1_000, 600_000),
+      reportMs: integer(env, 'DB_REPORT_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
       startupMs: integer(env, 'DB_STARTUP_TIMEOUT_MS', 25_000, 1_000, 600_000),
     },
     http: {

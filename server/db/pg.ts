@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DatabaseUnavailable, isUnreachable, SQLSTATE, sqlState, type Db, type Queryable, type SqlParam } from './port';
+import { DatabaseUnavailable, isUnreachable, SQLSTATE, sqlState, type Db, type Queryable, type SqlParam, type TransactionOptions } from './port';
 import { statementName } from './statements';
 
 // BIGINT (int8) as bigint, like the PGlite adapter; never a lossy number or a string.
@@ -28,6 +28,12 @@ export interface PgTimeouts {
   idleInTransactionMs: number;
   /** TCP keepalive: first probe after this much silence on a connection. */
   keepAliveMs: number;
+  /**
+   * `statement_timeout` of a report transaction (`{ report: true }`: scheduler and staff jobs,
+   * never a user's request), set with SET LOCAL; the client waits as much longer as it does for
+   * the others. 0: such a transaction has the ordinary timeouts.
+   */
+  reportMs: number;
 }
 
 /**
@@ -40,7 +46,23 @@ export const DEFAULT_PG_TIMEOUTS: PgTimeouts = {
   queryMs: 0,
   idleInTransactionMs: 0,
   keepAliveMs: 10_000,
+  reportMs: 0,
 };
+
+/** How much longer than the server the client waits for a report's answer, at least (the server's cancel comes first). */
+const REPORT_ANSWER_GRACE_MS = 500;
+
+/**
+ * The server's and the client's limits of a report transaction's statements, or null when
+ * it has the ordinary ones. The client waits for the report as much longer than the server as
+ * it does for the others (DB_QUERY_TIMEOUT_MS − DB_STATEMENT_TIMEOUT_MS), or not at all if it
+ * never waits.
+ */
+function reportLimits(timeouts: PgTimeouts): { statementMs: number; queryMs: number | undefined } | null {
+  if (timeouts.reportMs <= 0) return null;
+  const grace = Math.max(timeouts.queryMs - timeouts.statementMs, REPORT_ANSWER_GRACE_MS);
+  return { statementMs: Math.trunc(timeouts.reportMs), queryMs: timeouts.queryMs > 0 ? timeouts.reportMs + grace : undefined };
+}
 
 /** The statements of a migration may run long; `exec` waits this long for them. */
 const EXEC_TIMEOUT_MS = 10 * 60_000;
@@ -90,10 +112,11 @@ async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
-/** As a named prepared statement where it can be one (./statements.ts). */
-function run(client: pg.PoolClient, sql: string, params: readonly SqlParam[]) {
+/** As a named prepared statement where it can be one (./statements.ts); `queryMs`: the client's own wait, when not the pool's. */
+function run(client: pg.PoolClient, sql: string, params: readonly SqlParam[], queryMs?: number) {
   const name = statementName(sql);
-  return client.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
+  const timeout = queryMs === undefined ? {} : { query_timeout: queryMs };
+  return client.query({ ...(name ? { name } : {}), text: sql, values: params as unknown[], ...timeout } as pg.QueryConfig);
 }
 
 function notPrimary(): Error {
@@ -171,11 +194,11 @@ export function openPg(
   }
 
   /** Inside a transaction: one attempt; the transaction as a whole is what gets retried. */
-  function wrap(client: pg.PoolClient, host: number): Queryable {
+  function wrap(client: pg.PoolClient, host: number, queryMs?: number): Queryable {
     return {
       async query<R>(sql: string, params: readonly SqlParam[] = []) {
         try {
-          return (await run(client, sql, params)).rows as R[];
+          return (await run(client, sql, params, queryMs)).rows as R[];
         } catch (error) {
           throw classify(error, host);
         }
@@ -202,13 +225,18 @@ export function openPg(
     });
   }
 
-  function transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const report = reportLimits(timeouts);
+
+  function transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const limits = options.report ? report : null;
     return withRetries(async () => {
       const { client, host } = await acquire();
       let broken = false;
       try {
         await client.query('BEGIN');
-        const result = await fn(wrap(client, host));
+        // SET LOCAL: the longer limit ends with the transaction; the pooled session keeps the short one.
+        if (limits) await client.query(`SET LOCAL statement_timeout = ${limits.statementMs}`);
+        const result = await fn(wrap(client, host, limits?.queryMs));
         await client.query('COMMIT');
         return result;
       } catch (error) {

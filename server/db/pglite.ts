@@ -184,6 +184,7 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<
     kind: 'pglite',
     raw,
     query: plain.query,
+    // No timeouts in PGlite: a report transaction is an ordinary one.
     transaction: (fn) => raw.transaction((tx) => fn(wrap(tx))),
     exec: async (sql) => {
       await raw.exec(sql);

@@ -10,6 +10,16 @@ export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<R[]>;
 }
 
+export interface TransactionOptions {
+  /**
+   * A report or a sweep run by the scheduler or by staff, never a user's request (the clearing
+   * statement): its statements may run up to DB_REPORT_TIMEOUT_MS instead of the short
+   * DB_STATEMENT_TIMEOUT_MS that keeps requests within SPEC 2.13's 5 s. On a server only;
+   * PGlite has no timeouts.
+   */
+  report?: boolean;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'pg';
   /**
@@ -17,7 +27,7 @@ export interface Db extends Queryable {
    * Use only `tx` inside `fn`. On a server, a deadlock or serialization failure retries the
    * whole function, so `fn` must have no side effects outside the database.
    */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

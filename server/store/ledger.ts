@@ -1,32 +1,7 @@
 import type { Queryable } from '../db/port';
 
-export type DebitKind = 'self_pay' | 'mulaid_pay' | 'correction';
+export type DebitKind = 'correction' | 'premium_pay';
 export type CreditKind = 'opening' | 'credit' | 'refund';
-
-/**
- * Takes money from an account's free balance and writes its ledger entry, in one statement:
- * the guard `balance_fen - held_fen >= amount` sits in the UPDATE itself (never
- * read-then-write), and the CHECKs on balance_fen and held_fen back it up. The quotas held for
- * relatives (SPEC 2.11) are never touched by a debit.
- */
-export async function debit(
-  q: Queryable,
-  entry: { personId: string; amount: bigint; kind: DebitKind; settlementId: string | null; entryId: string; at: Date },
-): Promise<bigint> {
-  const rows = await q.query<{ balance_after_fen: bigint }>(
-    `WITH moved AS (
-       UPDATE accounts SET balance_fen = balance_fen - $2, updated_at = $5
-       WHERE person_id = $1 AND balance_fen - held_fen >= $2
-       RETURNING person_id, balance_fen)
-     INSERT INTO ledger_entries (entry_id, person_id, kind, delta_fen, balance_after_fen, settlement_id, created_at)
-     SELECT $3, person_id, $4, -$2::bigint, balance_fen, $6, $5 FROM moved
-     RETURNING balance_after_fen`,
-    [entry.personId, entry.amount, entry.entryId, entry.kind, entry.at, entry.settlementId],
-  );
-  const row = rows[0];
-  if (!row) throw new Error('debit refused: balance too low (the caller must have locked and checked it)');
-  return row.balance_after_fen;
-}
 
 export async function credit(
   q: Queryable,
@@ -59,24 +34,26 @@ export async function credit(
 }
 
 /**
- * Takes `amount` from an account only when what stays is covered, and writes its ledger entry,
- * in one statement; null (nothing written) when the account cannot give that much. The one place
- * a correction's floor lives: it may take the free balance only, never what is held for a
- * relative's quota (SPEC 2.11), so the balance stays ≥ held ≥ 0.
+ * Takes `amount` from an account's free balance (its balance less every quota held for a
+ * relative, SPEC 2.11) and writes its ledger entry, in one statement with the guard in the
+ * UPDATE itself (never read-then-write); null (nothing written) when the free balance cannot
+ * give that much, so the balance stays ≥ held ≥ 0. The one such debit outside settle_commit
+ * (migration 0002): a correction (server/usecases/admin.ts) and a 代缴 without a quota
+ * (server/store/premium.ts debitPremium, with its binding).
  */
 export async function debitIfCovered(
   q: Queryable,
-  entry: { personId: string; amount: bigint; kind: DebitKind; settlementId: string | null; entryId: string; at: Date },
+  entry: { personId: string; amount: bigint; kind: DebitKind; bindingId?: string | null; entryId: string; at: Date },
 ): Promise<bigint | null> {
   const rows = await q.query<{ balance_after_fen: bigint }>(
     `WITH moved AS (
        UPDATE accounts SET balance_fen = balance_fen - $2, updated_at = $5
-       WHERE person_id = $1 AND balance_fen - held_fen - $2 >= 0
+       WHERE person_id = $1 AND balance_fen - held_fen >= $2
        RETURNING person_id, balance_fen)
-     INSERT INTO ledger_entries (entry_id, person_id, kind, delta_fen, balance_after_fen, settlement_id, created_at)
+     INSERT INTO ledger_entries (entry_id, person_id, kind, delta_fen, balance_after_fen, binding_id, created_at)
      SELECT $3, person_id, $4, -$2::bigint, balance_fen, $6, $5 FROM moved
      RETURNING balance_after_fen`,
-    [entry.personId, entry.amount, entry.entryId, entry.kind, entry.at, entry.settlementId],
+    [entry.personId, entry.amount, entry.entryId, entry.kind, entry.at, entry.bindingId ?? null],
   );
   return rows[0]?.balance_after_fen ?? null;
 }

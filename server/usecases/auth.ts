@@ -119,6 +119,21 @@ export async function sendCode(
   };
 }
 
+/** How long a login code's row outlives its expiry before the hourly prune drops it. */
+export const LOGIN_CODE_KEPT_SECONDS = DAY;
+
+/**
+ * Drops the login codes that expired more than LOGIN_CODE_KEPT_SECONDS ago (used or not): else
+ * the table keeps one row for every phone that ever asked for a code. Nothing needs them: a
+ * code's cooldown (at most 15 minutes) runs from its sending, before its expiry, and a phone's
+ * count of the day is in rate_limit_hits. Hourly, with the rate-limit windows (server/workers/scheduler.ts).
+ */
+export async function pruneLoginCodes(app: Pick<App, 'db' | 'clock'>): Promise<number> {
+  const before = new Date(app.clock.now().getTime() - LOGIN_CODE_KEPT_SECONDS * 1000);
+  const rows = await app.db.query<{ phone: string }>('DELETE FROM login_codes WHERE expires_at < $1 RETURNING phone', [before]);
+  return rows.length;
+}
+
 /** Puts back the code row a failed send replaced (only while the failed code is still the row's). */
 async function restoreCode(
   app: App,

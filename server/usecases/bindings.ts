@@ -31,7 +31,7 @@ import {
 } from '../store/bindings';
 import { changeHeld, lockAccounts } from '../store/ledger';
 import { notify } from '../store/messages';
-import { premiumOfferFor } from '../store/premium';
+import { premiumOffersFor } from '../store/premium';
 import { loadPolicies } from '../store/policies';
 import type { Queryable } from '../db/port';
 import { expireDue, refreshPayability } from './payabilityWatch';
@@ -96,11 +96,17 @@ export async function bindingViews(
     bindingView(row, viewerPersonId, policyOf(row.sharer_pooling_region), today, relativeMayLeave(row, policyOf, today)),
   );
   // The sharer of an active binding with a resident-insured or uninsured relative sees the premium it may pay (SPEC 2.12).
-  for (const [index, row] of rows.entries()) {
+  // All of them in one go: no query per binding.
+  const offered = [...rows.keys()].filter((index) => {
     const view = views[index]!;
-    if (view.viewerRole !== 'sharer' || view.status !== 'active' || row.relative_insurance_type === 'employee') continue;
-    view.premium = await premiumOfferFor(q, row.relative_id, row.relative_pooling_region, today);
-  }
+    return view.viewerRole === 'sharer' && view.status === 'active' && rows[index]!.relative_insurance_type !== 'employee';
+  });
+  const offers = await premiumOffersFor(
+    q,
+    offered.map((index) => ({ relativeId: rows[index]!.relative_id, relativeRegion: rows[index]!.relative_pooling_region })),
+    today,
+  );
+  for (const [at, index] of offered.entries()) views[index]!.premium = offers[at];
   return views;
 }
 
@@ -356,29 +362,29 @@ export async function declineBinding(
 }
 
 /**
- * Ends a live binding — EVERY end goes through here (unbind by either side, decline, expiry,
- * automatic ends after a registry change, staff acts): the rest of its quota returns to the
- * sharer's free balance at once and both sides are told (server/store/bindings.ts
- * endBindingRow). Without options: `unbound`, with a `binding_ended` notice to the side(s)
- * that did not act. Call it inside a transaction; it locks the sharer's account first.
+ * Ends a live binding as `options` say (its new status, reason, notice) — EVERY end goes
+ * through here or unbindIfLive (unbind by either side, decline, expiry, automatic ends after a
+ * registry change, staff acts): the rest of its quota returns to the sharer's free balance at
+ * once and both sides are told (server/store/bindings.ts endBindingRow). Returns whether this
+ * call ended it (false: it was no longer live) and the quota it released. Call it inside a
+ * transaction; it locks the sharer's account first.
  */
-export async function endBinding(tx: Queryable, now: Date, binding: EndingBinding, by: EndedBy): Promise<boolean>;
-export async function endBinding(
+export function endBinding(
   tx: Queryable,
   now: Date,
   binding: EndingBinding,
   by: EndedBy,
   options: EndOptions,
-): Promise<{ ended: boolean; releasedFen: bigint }>;
-export async function endBinding(
-  tx: Queryable,
-  now: Date,
-  binding: EndingBinding,
-  by: EndedBy,
-  options?: EndOptions,
-): Promise<boolean | { ended: boolean; releasedFen: bigint }> {
-  const result = await endBindingRow(tx, now, binding, by, options);
-  return options === undefined ? result.ended : result;
+): Promise<{ ended: boolean; releasedFen: bigint }> {
+  return endBindingRow(tx, now, binding, by, options);
+}
+
+/**
+ * Unbinds a live binding (`unbound`, with a `binding_ended` notice to the side(s) that did not
+ * act) as endBinding does; true when this call ended it, false when it was no longer live.
+ */
+export async function unbindIfLive(tx: Queryable, now: Date, binding: EndingBinding, by: EndedBy): Promise<boolean> {
+  return (await endBindingRow(tx, now, binding, by)).ended;
 }
 
 export function quotaExceedsBalance(field: 'quotaFen' | 'amountFen'): never {
@@ -399,7 +405,7 @@ export async function unbindRelative(app: App, caller: UserCaller | Actor, input
   }
   const now = app.clock.now();
   await app.db.transaction(async (tx) => {
-    if (await endBinding(tx, now, binding, by)) {
+    if (await unbindIfLive(tx, now, binding, by)) {
       await audit(tx, now, actor.label, 'unbindRelative', `binding:${binding.binding_id}`, { by });
       await actor.staff?.inAct(tx, now);
     }

@@ -69,6 +69,9 @@ function toAnswer(month: string, closed: boolean, rows: readonly ClearingRow[]):
   return { month, closed, rows: out, totalFen: out.reduce((sum, row) => sum + row.amountFen, 0n) };
 }
 
+/** The month's computation reads every settlement of the month: seconds on a million, more than a request's statement may take. */
+const REPORT = { report: true } as const;
+
 /**
  * SPEC 2.11 monthly clearing: per (sharer's province → institution's province), the number of
  * the month's mutual-aid payments and their amount less the refunds of the month.
@@ -87,7 +90,7 @@ export async function clearingStatement(app: App, input: { month: string }): Pro
   if (month > shanghaiMonth(now)) invalidInput('month', '该月份尚未开始，无法出具清算单');
   const { from, to } = shanghaiMonthRange(month);
   if (now.getTime() < to.getTime() + CLOSE_GRACE_MS) {
-    return toAnswer(month, false, await computeClearingRows(app.db, from, to));
+    return toAnswer(month, false, await app.db.transaction((tx) => computeClearingRows(tx, from, to), REPORT));
   }
   const stored = await readClosedMonth(app.db, month);
   if (stored) return toAnswer(month, true, stored.rows);
@@ -97,7 +100,7 @@ export async function clearingStatement(app: App, input: { month: string }): Pro
     await storeClosedMonth(tx, month, computed, toAnswer(month, true, computed).totalFen);
     await audit(tx, now, 'operator', 'closeClearingMonth', `clearing:${month}`, { rows: computed.length });
     return computed;
-  });
+  }, REPORT);
   if (rows) return toAnswer(month, true, rows);
   // Another caller stored it while this one waited for the month's key: answer what it stored.
   const theirs = await readClosedMonth(app.db, month);

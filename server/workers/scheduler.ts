@@ -23,6 +23,7 @@ import { hostname } from 'node:os';
 import { Cron } from 'croner';
 import type { App } from '../app';
 import { pruneRateLimits } from '../store/rateLimits';
+import { pruneLoginCodes } from '../usecases/auth';
 import { expireAllDue } from '../usecases/payabilityWatch';
 import { describeError, noticeJob } from './notices';
 
@@ -208,7 +209,8 @@ export function everyPattern(ms: number): string {
  *   `expired`, and both sides are told (SPEC 2.1, 2.8). Settlement and every view already go
  *   by the date itself; this records it and sends the notice.
  * - `notices` every NOTICE_INTERVAL_MS (rounded to seconds): the notice worker's rounds (2.8).
- * - `prune-rate-limits` hourly: rate-limit windows that ended two days ago.
+ * - `prune-rate-limits` hourly: rate-limit windows that ended two days ago; login codes a day
+ *   past their expiry.
  * - `prune-job-runs` hourly: old run records of this scheduler.
  */
 export function serverJobs(app: App): JobSpec[] {
@@ -220,6 +222,7 @@ export function serverJobs(app: App): JobSpec[] {
       pattern: '0 7 * * * *',
       run: async () => {
         await pruneRateLimits(app);
+        await pruneLoginCodes(app);
         return 0;
       },
     },
