@@ -108,7 +108,8 @@ async function startGateway(): Promise<{ baseUrl: string; stop: () => Promise<vo
   }
 }
 
-export async function benchH5Network(): Promise<Record<string, number>> {
+/** `write`: the figures go into docs/PERFORMANCE.md too (not for a `--quick` look). */
+export async function benchH5Network({ write }: { write: boolean }): Promise<Record<string, number>> {
   const gateway = await startGateway();
   const browser = await launchBrowser();
   try {
@@ -164,7 +165,7 @@ export async function benchH5Network(): Promise<Record<string, number>> {
       h5_slow3g_tap_to_page_ms: median(taps),
       h5_slow3g_tap_to_page_max_ms: Math.max(...taps),
     };
-    await writeSection(figures);
+    if (write) await writeSection(figures);
     return figures;
   } finally {
     await browser.close();

@@ -179,7 +179,7 @@ async function main(): Promise<void> {
         }
         case 'h5': {
           const { benchH5Network } = await import('./h5-network');
-          Object.assign(figures, await benchH5Network());
+          Object.assign(figures, await benchH5Network({ write }));
           break;
         }
         case 'experiments': {
