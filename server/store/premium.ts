@@ -1,7 +1,7 @@
-import { provinceOfRegion } from '../../src/rules/region';
-import { premiumOffer, resolvePremiumPolicy, type PolicyOverride, type PremiumPolicy } from '../../src/rules/policy';
+import { premiumOffer, resolvePremiumPolicy, type PremiumPolicy } from '../../src/rules/policy';
 import type { Queryable } from '../db/port';
 import { debitIfCovered } from './ledger';
+import { loadOverrides } from './policies';
 
 /**
  * Takes a 代缴 premium (SPEC 2.12) from the sharer's account and writes its ledger entry
@@ -48,18 +48,8 @@ export async function loadPremiumPolicy(q: Queryable, region: string): Promise<P
  * over its province's), read in one query whatever their number.
  */
 export async function loadPremiumPolicies(q: Queryable, regions: readonly string[]): Promise<(region: string) => PremiumPolicy> {
-  const scopes = [...new Set(regions.flatMap((region) => [provinceOfRegion(region), region]))];
-  const overrides = new Map<string, PolicyOverride>();
-  if (scopes.length > 0) {
-    const placeholders = scopes.map((_, index) => `$${index + 1}`).join(', ');
-    const rows = await q.query<{ scope: string; settings: PolicyOverride }>(
-      `SELECT scope, settings FROM region_policies WHERE scope IN (${placeholders})`,
-      scopes,
-    );
-    for (const row of rows) overrides.set(row.scope, row.settings);
-  }
-  return (region) =>
-    resolvePremiumPolicy({ province: overrides.get(provinceOfRegion(region)) ?? null, region: overrides.get(region) ?? null });
+  const overridesOf = await loadOverrides(q, regions);
+  return (region) => resolvePremiumPolicy(overridesOf(region));
 }
 
 export interface PremiumPaymentRow {
