@@ -6,12 +6,14 @@ export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migratio
 
 /** SQLSTATE of CREATE … IF NOT EXISTS losing a race to another session creating the same object. */
 const DUPLICATE_TABLE = '42P07';
+/** `type "…" already exists`: the same race, lost on the table's row type instead of its name. */
+const DUPLICATE_OBJECT = '42710';
 
 /**
  * The bookkeeping tables: the applied versions, and the one-row table whose row `migrate` locks.
  * Two sessions running `CREATE TABLE IF NOT EXISTS` at one moment on a fresh database can both
- * miss the table and one then fails on the catalog's unique key (23505) or as a duplicate table
- * (42P07): the table exists then, and the statement is run again.
+ * miss the table and one then fails on the catalog's unique key (23505), as a duplicate table
+ * (42P07) or on its row type (42710): the table exists then, and the statement is run again.
  */
 async function ensureBookkeeping(db: Db): Promise<void> {
   const statements = [
@@ -27,7 +29,7 @@ async function ensureBookkeeping(db: Db): Promise<void> {
         break;
       } catch (error) {
         const state = sqlState(error);
-        if ((state !== SQLSTATE.uniqueViolation && state !== DUPLICATE_TABLE) || attempt >= 5) throw error;
+        if ((state !== SQLSTATE.uniqueViolation && state !== DUPLICATE_TABLE && state !== DUPLICATE_OBJECT) || attempt >= 5) throw error;
       }
     }
   }
