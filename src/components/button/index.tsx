@@ -1,5 +1,6 @@
 import type { ComponentProps, KeyboardEvent } from 'react';
 import { Button as TaroButton } from '@tarojs/components';
+import { onEnterOrSpace } from './keyboard';
 
 type Props = ComponentProps<typeof TaroButton>;
 
@@ -13,9 +14,7 @@ export function Button(props: Props) {
   if (process.env.TARO_ENV !== 'h5') return <TaroButton {...props} />;
   const disabled = Boolean(props.disabled);
   const onKeyDown = (event: KeyboardEvent) => {
-    if (disabled || (event.key !== 'Enter' && event.key !== ' ')) return;
-    event.preventDefault();
-    (event.currentTarget as HTMLElement).click();
+    if (!disabled) onEnterOrSpace(() => (event.currentTarget as HTMLElement).click())(event);
   };
   const a11y = { role: 'button', tabIndex: disabled ? -1 : 0, 'aria-disabled': disabled ? 'true' : undefined, onKeyDown };
   return <TaroButton {...(a11y as object)} {...props} />;
